@@ -1,0 +1,53 @@
+# The one entry point. `make run` serves the portal with demo data on the
+# embedded PostgreSQL; `make test` runs the whole suite. Both set up .venv
+# first and reinstall only when requirements.txt changes.
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint format check bench setup worker messages clean-db
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing pinned requirements into $(VENV) ..."
+	@$(BIN)/pip install --quiet --disable-pip-version-check "pip==26.3" "setuptools==80.9.0" "wheel==0.45.1"
+	@$(BIN)/pip install --quiet --disable-pip-version-check --no-build-isolation -r requirements.txt
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@$(MANAGE) preflight --port $(PORT)
+	@$(MANAGE) migrate --noinput -v 0
+	@$(MANAGE) seed_demo
+	@$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	@$(MANAGE) preflight
+	@$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	@$(BIN)/ruff check --fix .
+	@$(BIN)/ruff format .
+
+check: $(STAMP)
+	@$(MANAGE) makemigrations --check --dry-run
+	@$(MANAGE) check
+
+bench: $(STAMP)
+	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+worker: $(STAMP)
+	@$(MANAGE) db_worker
+
+messages: $(STAMP)
+	@$(MANAGE) makemessages -l ru --no-location --no-obsolete -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*"
+	@$(MANAGE) compilemessages -i ".venv" -i "var"

@@ -1,0 +1,1 @@
+"""Target indicators, their targets and reported values."""

@@ -1,0 +1,86 @@
+"""Back office for organisations, users and memberships."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from import_export import resources
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from leanedu.models import Membership, Organization
+
+User = get_user_model()
+
+
+class OrganizationResource(resources.ModelResource):
+    class Meta:
+        model = Organization
+        fields = ("id", "full_name", "short_name", "kind", "parent", "inn", "address", "website", "email", "is_active")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "organization"
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [OrganizationResource]
+    list_display = ["short_name", "kind", "parent", "municipality", "is_active"]
+    list_filter = ["kind", "is_active", ("municipality", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent", "municipality"]
+    search_fields = ["short_name", "full_name", "inn"]
+    autocomplete_fields = ["parent"]
+    inlines = [MembershipInline]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "organization", "role", "position", "created_at"]
+    list_filter = ["role"]
+    list_select_related = ["user", "organization"]
+    search_fields = ["user__username", "user__last_name", "organization__short_name"]
+    autocomplete_fields = ["user", "organization"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def save_model(self, request, obj, form, change):
+        from leanedu.services import membership_grant
+
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        saved = membership_grant(
+            actor=request.user, user=obj.user, organization=obj.organization, role=obj.role, position=obj.position
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        from leanedu.services import membership_revoke
+
+        membership_revoke(actor=request.user, membership=obj)
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    autocomplete_fields = ["organization"]
+    verbose_name_plural = _("roles in organisations")
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class LeaneduUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    inlines = [UserMembershipInline]
+    list_display = ["username", "last_name", "first_name", "email", "is_staff", "is_active", "last_login"]

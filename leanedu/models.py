@@ -1,0 +1,156 @@
+"""The shared kernel: organisations as a tree, and memberships that tie a
+user to an organisation in a role."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from leanedu.querysets import MembershipQuerySet, OrganizationQuerySet
+from leanedu.roles import Role
+
+
+class OrganizationKind(models.TextChoices):
+    REGION_AUTHORITY = "region", _("Regional education authority")
+    MUNICIPAL_AUTHORITY = "municipal", _("Municipal education authority")
+    SCHOOL = "school", _("School")
+    KINDERGARTEN = "kindergarten", _("Kindergarten")
+    SUPPLEMENTARY = "supplementary", _("Supplementary education")
+    COLLEGE = "college", _("College")
+
+
+AUTHORITY_KINDS = frozenset({OrganizationKind.REGION_AUTHORITY, OrganizationKind.MUNICIPAL_AUTHORITY})
+
+# Which kinds may sit under which: region → municipality → education organisation.
+ALLOWED_PARENT_KINDS: dict[str, set[str | None]] = {
+    OrganizationKind.REGION_AUTHORITY: {None},
+    OrganizationKind.MUNICIPAL_AUTHORITY: {OrganizationKind.REGION_AUTHORITY},
+    OrganizationKind.SCHOOL: {OrganizationKind.MUNICIPAL_AUTHORITY},
+    OrganizationKind.KINDERGARTEN: {OrganizationKind.MUNICIPAL_AUTHORITY},
+    OrganizationKind.SUPPLEMENTARY: {OrganizationKind.MUNICIPAL_AUTHORITY},
+    OrganizationKind.COLLEGE: {OrganizationKind.MUNICIPAL_AUTHORITY, OrganizationKind.REGION_AUTHORITY},
+}
+
+
+class Organization(models.Model):
+    """An education authority or an education organisation.
+
+    ``municipality`` is denormalised (the municipal authority an organisation
+    belongs to, itself for a municipal authority) so that scoping an official
+    to a municipality is one indexed filter at regional scale."""
+
+    full_name = models.CharField(_("full name"), max_length=500)
+    short_name = models.CharField(_("short name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    municipality = models.ForeignKey(
+        "self",
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    inn = models.CharField(_("INN"), max_length=12, blank=True)
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("public e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["short_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "short_name"], name="organization_unique_short_name_per_parent"),
+            models.CheckConstraint(
+                condition=models.Q(inn="") | models.Q(inn__regex=r"^[0-9]{10}([0-9]{2})?$"),
+                name="organization_inn_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.municipality_id = self._compute_municipality_id()
+        super().save(*args, **kwargs)
+        if self.kind == OrganizationKind.MUNICIPAL_AUTHORITY and self.municipality_id != self.pk:
+            # A municipal authority is its own municipality; its id exists only now.
+            self.municipality_id = self.pk
+            type(self).objects.filter(pk=self.pk).update(municipality_id=self.pk)
+
+    @property
+    def is_authority(self) -> bool:
+        return self.kind in AUTHORITY_KINDS
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        parent_kind = self.parent.kind if self.parent_id else None
+        if parent_kind not in ALLOWED_PARENT_KINDS.get(self.kind, set()):
+            raise ValidationError({"parent": _("This kind of organisation cannot be placed under that parent.")})
+        if self.inn and not (self.inn.isdigit() and len(self.inn) in (10, 12)):
+            raise ValidationError({"inn": _("INN is 10 or 12 digits.")})
+
+    def _compute_municipality_id(self) -> int | None:
+        if self.kind == OrganizationKind.MUNICIPAL_AUTHORITY:
+            return self.pk  # None on first save; fixed up just below
+        if self.parent_id is None:
+            return None
+        parent = self.parent
+        if parent.kind == OrganizationKind.MUNICIPAL_AUTHORITY:
+            return parent.pk
+        return parent.municipality_id
+
+
+class Membership(models.Model):
+    """A user's role in an organisation: the source of their scope."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organization__short_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organization} ({self.get_role_display()})"
+
+
+def _register_user_history() -> None:
+    """Keep change history of user accounts too (roles, activation)."""
+    from django.contrib.auth.models import User
+    from simple_history import register
+
+    register(User, app="leanedu", table_name="leanedu_historicaluser")
+
+
+_register_user_history()

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from leanedu import views
+from leanedu.forms import LoginForm
+
+admin.site.site_header = _("Lean technologies in education — project office")
+admin.site.site_title = _("leanedu administration")
+admin.site.index_title = _("Back office")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility_switch, name="accessibility"),
+    path("privacy/", views.privacy_policy, name="privacy"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("documents/", include("documents.urls")),
+    path("", include("projects.urls")),
+    path("indicators/", include("indicators.urls")),
+    path("reports/", include("indicators.report_urls")),
+    path("proposals/", include("proposals.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+handler404 = "leanedu.errors.not_found"
+handler500 = "leanedu.errors.server_error"

@@ -1,0 +1,1 @@
+"""«Решаем вместе»: improvement proposals from the public."""
