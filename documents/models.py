@@ -32,6 +32,8 @@ class Document(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.IN_FORCE
     )
+    effective_from = models.DateField(_("in force from"), null=True, blank=True)
+    effective_until = models.DateField(_("in force until"), null=True, blank=True)
     is_public = models.BooleanField(_("public"), default=True)
 
     history = HistoricalRecords()
