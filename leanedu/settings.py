@@ -122,7 +122,7 @@ else:
     from leanedu.embedded_db import EmbeddedDatabaseError, embedded_database_settings
 
     try:
-        _db = embedded_database_settings(VAR_DIR)
+        _db = embedded_database_settings(VAR_DIR, env.str("LEANEDU_EMBEDDED_DB", default="leanedu"))
     except EmbeddedDatabaseError as exc:
         _fail(str(exc))
 _db["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)

@@ -1,0 +1,81 @@
+"""Shared set-up of the benchmarks: a separate database, migrated, Django ready.
+
+With DATABASE_URL the benchmark database is that server's ``<name>_bench``;
+without it, ``leanedu_bench`` on the embedded server. The development data is
+never touched. Figures are printed, never asserted."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django(suffix: str = "bench") -> None:
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        base, _sep, name = url.rpartition("/")
+        name = name.split("?")[0]
+        if not name.endswith(f"_{suffix}"):
+            _create_database_on(url, f"{name}_{suffix}")
+            os.environ["DATABASE_URL"] = f"{base}/{name}_{suffix}"
+    else:
+        os.environ["LEANEDU_EMBEDDED_DB"] = f"leanedu_{suffix}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leanedu.settings")
+    os.environ.setdefault("DEMO_PASSWORD", "bench-password-123")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _create_database_on(url: str, name: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    base = url.rpartition("/")[0] + "/postgres"
+    conn = psycopg2.connect(base.replace("postgres://", "postgresql://", 1))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cur.fetchone() is None:
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    conn.close()
+
+
+def percentiles(samples_ms: list[float]) -> tuple[float, float]:
+    """p50 and p95 of a list of milliseconds."""
+    ordered = sorted(samples_ms)
+    p50 = statistics.median(ordered)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return p50, p95
+
+
+def time_requests(client, url: str, repeat: int = 30) -> tuple[float, float, int]:
+    """p50, p95 (ms) and the SQL query count of GET url through the full stack."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm-up
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+    p50, p95 = percentiles(samples)
+    return p50, p95, len(ctx.captured_queries)
+
+
+def row(*cells) -> str:
+    return " | ".join(str(c) for c in cells)
