@@ -33,6 +33,9 @@ def setup_django(suffix: str = "bench") -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test Client's host, mail to memory
 
     call_command("migrate", verbosity=0)
 
