@@ -8,6 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
+APPS := documents projects indicators proposals
 
 .PHONY: run test lint format check bench setup worker messages clean-db
 
@@ -49,5 +50,6 @@ worker: $(STAMP)
 	@$(MANAGE) db_worker
 
 messages: $(STAMP)
-	@$(MANAGE) makemessages -l ru --no-location --no-obsolete -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*"
-	@$(MANAGE) compilemessages -i ".venv" -i "var"
+	@$(MANAGE) makemessages -l ru --no-location --no-obsolete -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*" $(foreach a,$(APPS),-i "$(a)/*")
+	@$(MANAGE) compilemessages -i .venv -i var $(foreach a,$(APPS),-i $(a))
+	@for a in $(APPS); do (cd $$a && PYTHONPATH=.. DJANGO_SETTINGS_MODULE=leanedu.settings ../$(BIN)/django-admin makemessages -l ru --no-location --no-obsolete && PYTHONPATH=.. DJANGO_SETTINGS_MODULE=leanedu.settings ../$(BIN)/django-admin compilemessages) || exit 1; done

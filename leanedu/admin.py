@@ -8,7 +8,7 @@ from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from leanedu.models import Membership, Organization
+from leanedu.models import Membership, Organization, OutgoingEmail
 
 User = get_user_model()
 
@@ -84,3 +84,19 @@ admin.site.unregister(User)
 class LeaneduUserAdmin(UserAdmin, SimpleHistoryAdmin):
     inlines = [UserMembershipInline]
     list_display = ["username", "last_name", "first_name", "email", "is_staff", "is_active", "last_login"]
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: to see what was sent and what waits for a retry."""
+
+    list_display = ["subject", "to", "status", "attempts", "created_at", "sent_at", "next_attempt_at"]
+    list_filter = ["status"]
+    search_fields = ["subject", "to"]
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -25,6 +25,8 @@ class LeaneduConfig(AppConfig):
                 "axes.view_accessattempt",
                 "axes.delete_accessattempt",
                 "axes.view_accesslog",
+                "leanedu.view_outgoingemail",
+                "leanedu.delete_outgoingemail",
             ],
             Role.OFFICIAL: view_orgs,
             Role.COORDINATOR: view_orgs,
