@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 APPS := documents projects indicators proposals
 
-.PHONY: run test lint format check bench setup worker messages clean-db
+.PHONY: run test lint format check bench setup worker messages backup restore
 
 setup: $(STAMP)
 
@@ -24,7 +24,7 @@ $(STAMP): requirements.txt
 run: $(STAMP)
 	@$(MANAGE) preflight --port $(PORT)
 	@$(MANAGE) migrate --noinput -v 0
-	@$(MANAGE) seed_demo
+	@PORT=$(PORT) $(MANAGE) seed_demo
 	@$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
@@ -47,9 +47,16 @@ bench: $(STAMP)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 worker: $(STAMP)
-	@$(MANAGE) db_worker
+	@$(MANAGE) db_worker --queue-name "*"
 
 messages: $(STAMP)
 	@$(MANAGE) makemessages -l ru --no-location --no-obsolete -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*" $(foreach a,$(APPS),-i "$(a)/*")
 	@$(MANAGE) compilemessages -i .venv -i var $(foreach a,$(APPS),-i $(a))
 	@for a in $(APPS); do (cd $$a && PYTHONPATH=.. DJANGO_SETTINGS_MODULE=leanedu.settings ../$(BIN)/django-admin makemessages -l ru --no-location --no-obsolete && PYTHONPATH=.. DJANGO_SETTINGS_MODULE=leanedu.settings ../$(BIN)/django-admin compilemessages) || exit 1; done
+
+backup: $(STAMP)
+	@$(MANAGE) backup
+
+# make restore BACKUP=var/backups/20261126-101500
+restore: $(STAMP)
+	@$(MANAGE) restore $(BACKUP)

