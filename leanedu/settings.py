@@ -178,7 +178,7 @@ USE_TZ = True
 
 # --- static and uploaded files
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Bootstrap 5 from the XStatic-Bootstrap package: no CDN, works offline.
