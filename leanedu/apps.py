@@ -27,6 +27,7 @@ class LeaneduConfig(AppConfig):
                 "axes.view_accesslog",
                 "leanedu.view_outgoingemail",
                 "leanedu.delete_outgoingemail",
+                *_crud("otp_totp", "totpdevice"),
             ],
             Role.OFFICIAL: view_orgs,
             Role.COORDINATOR: view_orgs,

@@ -1,0 +1,51 @@
+"""The back office's admin site: two-factor sign-in (TOTP, django-otp) for
+office staff when ADMIN_REQUIRE_2FA is on (recommended in production).
+
+It is read at request time, so one deployment can switch it by environment
+variable and tests can flip it with the settings fixture."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.admin import AdminSite
+from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+
+class LeaneduOTPLoginForm(OTPAdminAuthenticationForm):
+    otp_error_messages = dict(
+        OTPAdminAuthenticationForm.otp_error_messages,
+        token_required=_("Enter the one-time code from your authenticator app."),
+        invalid_token=_("The one-time code is wrong or expired. Enter the current code from the app."),
+        device_required=_("Choose a device."),
+        verification_not_allowed=_("Code checking is temporarily disabled; try again in a minute."),
+    )
+
+    def _chosen_device(self, user):
+        # Staff have one authenticator app: use their confirmed TOTP device
+        # rather than asking them to pick it from a list.
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        return super()._chosen_device(user) or TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def two_factor_required() -> bool:
+    return bool(getattr(settings, "ADMIN_REQUIRE_2FA", False))
+
+
+class LeaneduAdminSite(OTPAdminSite):
+    def __init__(self, name: str = "admin"):
+        AdminSite.__init__(self, name)
+
+    @property
+    def login_form(self):
+        return LeaneduOTPLoginForm if two_factor_required() else None
+
+    @property
+    def login_template(self):
+        return "admin/otp_login.html" if two_factor_required() else None
+
+    def has_permission(self, request) -> bool:
+        if two_factor_required():
+            return super().has_permission(request)
+        return AdminSite.has_permission(self, request)
