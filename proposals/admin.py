@@ -218,17 +218,18 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
 
     # --- transitions
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
         return [
             path(
                 "<int:pk>/transition/<str:name>/",
                 self.admin_site.admin_view(self.transition_view),
-                name="%s_%s_transition" % info,
+                name="proposals_proposal_transition",
             ),
             path(
-                "reject-selected/", self.admin_site.admin_view(self.reject_many_view), name="%s_%s_reject_many" % info
+                "reject-selected/",
+                self.admin_site.admin_view(self.reject_many_view),
+                name="proposals_proposal_reject_many",
             ),
-            path("statistics/", self.admin_site.admin_view(self.stats_view), name="%s_%s_stats" % info),
+            path("statistics/", self.admin_site.admin_view(self.stats_view), name="proposals_proposal_stats"),
             *super().get_urls(),
         ]
 
