@@ -203,7 +203,7 @@ class RejectForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 10}))
+    answer = forms.CharField(label=_("Text of the answer"), widget=forms.Textarea(attrs={"rows": 10}))
     publish = forms.BooleanField(
         label=_("Publish on «We answered» (only if the author agreed)"), required=False, initial=True
     )

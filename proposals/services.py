@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from leanedu.mail import queue_email
@@ -139,7 +139,7 @@ def proposal_submit(
     _mail_author(
         proposal,
         "submitted.txt",
-        _g("Your proposal %(number)s has been received") % {"number": proposal.number},
+        gettext("Your proposal %(number)s has been received") % {"number": proposal.number},
         status_url=status_url(token),
     )
     return Submitted(proposal=proposal, token=token)
@@ -212,7 +212,7 @@ def proposal_answer(*, actor, proposal: Proposal, answer: str, publish: bool = F
     _mail_author(
         proposal,
         "answered.txt",
-        _g("Answer to your proposal %(number)s") % {"number": proposal.number},
+        gettext("Answer to your proposal %(number)s") % {"number": proposal.number},
         status_url=status_url,
     )
     return proposal
@@ -247,7 +247,7 @@ def proposal_reject(
         _mail_author(
             proposal,
             "rejected.txt",
-            _g("Your proposal %(number)s is closed") % {"number": proposal.number},
+            gettext("Your proposal %(number)s is closed") % {"number": proposal.number},
             status_url=status_url,
         )
     return proposal
@@ -281,7 +281,7 @@ def proposal_convert(*, actor, proposal: Proposal, organization, title: str, sta
     _mail_author(
         proposal,
         "converted.txt",
-        _g("Your proposal %(number)s became a project") % {"number": proposal.number},
+        gettext("Your proposal %(number)s became a project") % {"number": proposal.number},
         status_url=status_url,
     )
     return proposal
@@ -299,7 +299,7 @@ def overdue_digest_send(*, actor=None, today=None) -> int:
     with transaction.atomic():
         queue_email(
             to=conf.office_email(),
-            subject=_g("Overdue proposals: %(count)s") % {"count": len(overdue)},
+            subject=gettext("Overdue proposals: %(count)s") % {"count": len(overdue)},
             body=body,
         )
     return len(overdue)

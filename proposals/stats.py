@@ -27,15 +27,15 @@ class Row:
 
 def proposal_stats(queryset=None) -> tuple[Row, list[Row]]:
     """One pass over the rows; dates compared in the portal's time zone."""
-    from django.utils.translation import gettext as _g
+    from django.utils.translation import gettext
 
     queryset = Proposal.objects.all() if queryset is None else queryset
     today = timezone.localdate()
-    total = Row(name=_g("All"))
+    total = Row(name=gettext("All"))
     per_org: dict[str, Row] = defaultdict(lambda: Row(name=""))
     rows = queryset.values_list("organization__short_name", "status", "created_at", "answered_at", "due_date")
     for org_name, status, created_at, answered_at, due_date in rows.iterator(chunk_size=2000):
-        name = org_name or _g("Organisation not given")
+        name = org_name or gettext("Organisation not given")
         row = per_org[name]
         row.name = name
         for target in (total, row):
