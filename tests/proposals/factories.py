@@ -24,7 +24,7 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     token_hash = factory.LazyFunction(lambda: hash_token(secrets.token_urlsafe(32)))
     author_name = "Анна Родительская"
     email = factory.Sequence(lambda n: f"parent{n}@example.org")
-    phone = "+7 912 345-67-89"
+    phone = "+7 900 111-22-33"
     submitted_ip = "203.0.113.5"
     consent_version = "test-1"
     consent_at = factory.LazyFunction(timezone.now)
