@@ -52,9 +52,9 @@ def test_numbers_are_unique_and_consecutive_under_concurrent_submissions():
 
 
 def test_numbers_restart_each_year():
-    from proposals.services import next_number
-
     from django.db import transaction
+
+    from proposals.services import next_number
 
     with transaction.atomic():
         assert next_number(2030) == "РВ-2030-00001"
