@@ -128,7 +128,9 @@ def proposal_submit(
         created_at=now,
         due_date=timezone.localdate(now) + timedelta(days=conf.answer_days()),
     )
-    proposal.full_clean()
+    # Uniqueness and the number format are the database's job (constraints):
+    # checking them here would only cost queries on the busiest path.
+    proposal.full_clean(validate_unique=False, validate_constraints=False)
     proposal.save()
     for item in files:
         attachment = ProposalAttachment(
