@@ -97,7 +97,7 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
     date_hierarchy = "created_at"
     ordering = ["due_date", "number"]
     list_per_page = 50
-    autocomplete_fields = ["organization", "assignee"]
+    autocomplete_fields = ["organization"]
     actions = ["register_selected", "take_selected", "reject_selected"]
     inlines = [AttachmentInline]
     fieldsets = [
@@ -205,6 +205,21 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
         if obj.is_due_soon:
             return format_html('<span class="rv-soon">{}</span>', _("Due within 3 days"))
         return "—" if not obj.is_open else obj.due_date.strftime("%d.%m.%Y")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Assignees are office staff; a plain list, since the office may not browse user accounts.
+        if db_field.name == "assignee":
+            from django.contrib.auth import get_user_model
+
+            from leanedu.roles import STAFF_ROLES
+
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(is_active=True, memberships__role__in=STAFF_ROLES)
+                .distinct()
+                .order_by("last_name", "first_name", "username")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         services.proposal_update_triage(

@@ -227,3 +227,37 @@ def test_attachment_download_only_for_office(office, client):
 def test_office_admin_can_see_the_queue_too(office_admin):
     ProposalFactory()
     assert login(office_admin).get(CHANGELIST).status_code == 200
+
+
+def test_assignee_choices_are_office_staff_only(office, office_admin, official, coordinator_a):
+    proposal = ProposalFactory()
+    response = login(office).get(f"{CHANGELIST}{proposal.pk}/change/")
+    choices = {u.username for u in response.context["adminform"].form.fields["assignee"].queryset}
+    assert choices == {"office", "officeadmin"}
+
+
+@pytest.mark.parametrize("url", ["/proposals/answered/", CHANGELIST + "statistics/"])
+def test_list_pages_query_count_does_not_grow(url, office, school_a, django_assert_max_num_queries):
+    client = login(office)
+
+    def add(n):
+        for _ in range(n):
+            p = ProposalFactory(organization=school_a, publish_consent=True)
+            proposal_answer(actor=office, proposal=p, answer="Ответ", publish=True)
+
+    add(2)
+    with django_assert_max_num_queries(30) as small:
+        assert client.get(url).status_code == 200
+    add(25)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_export_query_count_does_not_grow(office, school_a, django_assert_max_num_queries):
+    client = login(office)
+    ProposalFactory.create_batch(2, organization=school_a)
+    with django_assert_max_num_queries(30) as small:
+        assert export(client, 1).status_code == 200
+    ProposalFactory.create_batch(30, organization=school_a)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert export(client, 1).status_code == 200
