@@ -129,8 +129,16 @@ class ProposalForm(forms.Form):
         self.too_fast = False
         self.spam = False
         for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css
             if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}_helptext"
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_helptext"
 
     def full_clean(self):
         super().full_clean()
@@ -140,6 +148,7 @@ class ProposalForm(forms.Form):
             bound = self[name]
             widget = self.fields[name].widget
             widget.attrs["aria-invalid"] = "true"
+            widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
             described = [f"{bound.auto_id}_error"]
             if self.fields[name].help_text:
                 described.append(f"{bound.auto_id}_helptext")
