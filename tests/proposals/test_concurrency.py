@@ -60,3 +60,44 @@ def test_numbers_restart_each_year():
         assert next_number(2030) == "РВ-2030-00001"
         assert next_number(2030) == "РВ-2030-00002"
         assert next_number(2031) == "РВ-2031-00001"
+
+
+def _submit_in_a_process(n: int, count: int, barrier) -> None:
+    """Runs in a forked process with its own database connection."""
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        conn.connection = None  # never reuse the parent's socket
+    barrier.wait()
+    try:
+        for i in range(count):
+            proposal_submit(
+                author_name=f"Процесс {n}",
+                email=f"p{n}-{i}@example.org",
+                author_role="staff",
+                category="timetable",
+                text=f"Предложение из процесса {n}, номер {i}",
+                status_url=lambda token: token,
+            )
+    finally:
+        connections.close_all()
+
+
+def test_numbers_are_unique_and_consecutive_when_processes_submit_at_once():
+    import multiprocessing
+
+    processes_count, per_process = 4, 6
+    connections.close_all()  # the children open their own connections
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(processes_count)
+    processes = [
+        ctx.Process(target=_submit_in_a_process, args=(n, per_process, barrier)) for n in range(processes_count)
+    ]
+    for p in processes:
+        p.start()
+    for p in processes:
+        p.join(60)
+    assert [p.exitcode for p in processes] == [0] * processes_count
+    year = timezone.localdate().year
+    numbers = sorted(Proposal.objects.values_list("number", flat=True))
+    assert numbers == [f"РВ-{year}-{i:05d}" for i in range(1, processes_count * per_process + 1)]
