@@ -75,6 +75,24 @@ def clean_upload(upload) -> CleanFile:
     return CleanFile(name=upload.name, content_type=mime, data=out.getvalue())
 
 
+def organization_choices() -> list:
+    """Education organisations grouped by municipality: one cheap query, and a
+    list a person can scan even at regional scale."""
+    rows = (
+        Organization.objects.education()
+        .filter(is_active=True)
+        .order_by("municipality__short_name", "short_name")
+        .values_list("pk", "short_name", "municipality__short_name")
+    )
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for pk, name, municipality in rows:
+        groups.setdefault(municipality or "", []).append((pk, name))
+    choices: list = [("", _("— not chosen —"))]
+    if len(groups) == 1:
+        return choices + next(iter(groups.values()))
+    return choices + [(municipality, items) for municipality, items in groups.items()]
+
+
 class ProposalForm(forms.Form):
     author_name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(
@@ -84,11 +102,8 @@ class ProposalForm(forms.Form):
         label=_("Phone (optional)"), max_length=30, required=False, help_text=_("For example: +7 912 345-67-89")
     )
     author_role = forms.ChoiceField(label=_("You are"), choices=AuthorRole.choices, widget=forms.RadioSelect)
-    organization = forms.ModelChoiceField(
-        label=_("School or kindergarten (optional)"),
-        queryset=Organization.objects.none(),
-        required=False,
-        empty_label=_("— not chosen —"),
+    organization = forms.TypedChoiceField(
+        label=_("School or kindergarten (optional)"), required=False, coerce=int, empty_value=None
     )
     category = forms.ChoiceField(label=_("Topic"), choices=[("", _("— choose —")), *Category.choices])
     text = forms.CharField(
@@ -116,9 +131,7 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = (
-            Organization.objects.education().filter(is_active=True).order_by("short_name")
-        )
+        self.fields["organization"].choices = organization_choices()
         self.fields["attachments"].widget.attrs["accept"] = "image/jpeg,image/png,application/pdf"
         self.fields["author_name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -153,6 +166,10 @@ class ProposalForm(forms.Form):
             if self.fields[name].help_text:
                 described.append(f"{bound.auto_id}_helptext")
             widget.attrs["aria-describedby"] = " ".join(described)
+
+    def clean_organization(self):
+        pk = self.cleaned_data["organization"]
+        return Organization.objects.get(pk=pk) if pk else None
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

@@ -5,6 +5,7 @@ actor's right, and queues its e-mails in the same transaction."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -103,7 +104,7 @@ def proposal_submit(
     publish_consent: bool = False,
     ip: str | None = None,
     files: list[CleanFile] | tuple = (),
-    status_url: callable,
+    status_url: Callable[[str], str],
 ) -> Submitted:
     """Store a proposal from the public form, give it a number and a secret
     status link, and e-mail both to the author. ``status_url(token)`` builds

@@ -227,3 +227,13 @@ def test_defaults_come_from_the_environment(monkeypatch, settings):
     assert conf.anonymize_after_days() == 3 * 365
     monkeypatch.setenv("PROPOSALS_RATE_LIMIT_PER_HOUR", "50")
     assert conf.rate_limit_per_hour() == 50
+
+
+def test_organisations_are_grouped_by_municipality_and_authorities_left_out(
+    client, school_a, school_b, school_elsewhere, municipality
+):
+    html = client.get(URL).content.decode()
+    assert f'<optgroup label="{municipality.short_name}">' in html
+    assert f'<optgroup label="{school_elsewhere.parent.short_name}">' in html
+    assert f'value="{municipality.pk}"' not in html  # an authority is not a choice
+    assert school_a.short_name.replace("«", "&laquo;") in html or school_a.short_name in html
