@@ -18,5 +18,5 @@ class ProposalsConfig(AppConfig):
         ]
         return {
             Role.OFFICE: office,
-            Role.ADMIN: [*office, "proposals.delete_proposal", "proposals.view_yearcounter"],
+            Role.ADMIN: [*office, "proposals.delete_proposal"],
         }

@@ -22,6 +22,8 @@ from proposals.models import AuthorRole, Category, RejectReason
 from proposals.services import CleanFile
 
 ALLOWED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": None}
+# A small file can unpack into a huge picture: 40 megapixels is more than any phone camera.
+MAX_IMAGE_PIXELS = 40_000_000
 PHONE_RE = re.compile(r"^\+?[0-9\s\-()]{6,20}$")
 SIGNING_SALT = "proposals.form-started"
 
@@ -60,6 +62,10 @@ def clean_upload(upload) -> CleanFile:
         return CleanFile(name=upload.name, content_type=mime, data=data)
     try:
         with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise forms.ValidationError(
+                    _("«%(name)s» is too large a picture."), code="file_too_big", params={"name": upload.name}
+                )
             image.load()
             # Keep the picture upright, then drop EXIF (GPS, camera, time) and all other metadata.
             clean = ImageOps.exif_transpose(image)

@@ -237,3 +237,19 @@ def test_organisations_are_grouped_by_municipality_and_authorities_left_out(
     assert f'<optgroup label="{school_elsewhere.parent.short_name}">' in html
     assert f'value="{municipality.pk}"' not in html  # an authority is not a choice
     assert school_a.short_name.replace("«", "&laquo;") in html or school_a.short_name in html
+
+
+def test_a_picture_that_unpacks_into_too_many_pixels_is_refused(client, form_data, settings, monkeypatch):
+    import proposals.forms
+
+    monkeypatch.setattr(proposals.forms, "MAX_IMAGE_PIXELS", 50)  # the 10×10 test picture has 100
+    response = post(client, {**form_data(), "attachments": [upload("big.png", png_bytes())]})
+    assert "слишком большое изображение" in response.content.decode()
+    assert not Proposal.objects.exists() and stored_files(settings) == []
+
+
+def test_a_damaged_picture_is_refused(client, form_data, settings):
+    broken = jpeg_with_exif()[:200]
+    response = post(client, {**form_data(), "attachments": [upload("photo.jpg", broken)]})
+    assert "повреждён" in response.content.decode()
+    assert not Proposal.objects.exists() and stored_files(settings) == []
