@@ -217,15 +217,19 @@ def seed(ctx) -> None:
     office = get_user_model().objects.filter(username="office").first()
     now = timezone.now()
     created = 0
-    for i, (days_ago, status, category, org_name, text, answer, published) in enumerate(PROPOSALS):
+    shown_link = False
+    for i, (days_ago, status, category, org_name, text, answer, published) in enumerate(
+        sorted(PROPOSALS, key=lambda r: -r[0])
+    ):
         if Proposal.objects.filter(text=text).exists():
             continue
         organization = ctx.org(org_name) if org_name else None
         when = now - timedelta(days=days_ago, hours=i)
+        token = secrets.token_urlsafe(32)
         with transaction.atomic():
             proposal = Proposal(
                 number=next_number(timezone.localdate(when).year),
-                token_hash=hash_token(secrets.token_urlsafe(32)),
+                token_hash=hash_token(token),
                 author_name=NAMES[i % len(NAMES)],
                 email=f"parent{i + 1}@example.org",
                 author_role=ROLES[i % len(ROLES)],
@@ -273,4 +277,8 @@ def seed(ctx) -> None:
                 )
             proposal.save()
             created += 1
+        if status == Status.ANSWERED and published and not shown_link:
+            # The token is stored only hashed: this is the one moment it can be shown.
+            ctx.log(f"proposals: status page of {proposal.number}: /proposals/status/{token}/")
+            shown_link = True
     ctx.log(f"proposals: {created} demo proposals added")
