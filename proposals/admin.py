@@ -63,6 +63,8 @@ class AttachmentInline(admin.TabularInline):
 TRANSITIONS = {
     # name: (label, allowed source statuses, form or None)
     "register": (_("Register"), (Status.NEW,), None),
+    "publish": (_("Publish on «We answered»"), (Status.ANSWERED,), None),
+    "unpublish": (_("Remove from «We answered»"), (Status.ANSWERED,), None),
     "take_in_work": (_("Take into work"), (Status.NEW, Status.REGISTERED), None),
     "answer": (_("Answer"), OPEN_STATUSES, AnswerForm),
     "reject": (_("Reject"), OPEN_STATUSES, RejectForm),
@@ -253,7 +255,11 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
         obj = self.get_object(request, object_id)
         if obj is not None and self.has_change_permission(request, obj):
             extra_context["transitions"] = [
-                (name, label) for name, (label, sources, _form) in TRANSITIONS.items() if obj.status in sources
+                (name, label)
+                for name, (label, sources, _form) in TRANSITIONS.items()
+                if obj.status in sources
+                and not (name == "publish" and (obj.published or not obj.publish_consent))
+                and not (name == "unpublish" and not obj.published)
             ]
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -302,6 +308,8 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
         actor = request.user
         if name == "register":
             services.proposal_register(actor=actor, proposal=proposal)
+        elif name in ("publish", "unpublish"):
+            services.proposal_set_published(actor=actor, proposal=proposal, published=name == "publish")
         elif name == "take_in_work":
             services.proposal_take_in_work(actor=actor, proposal=proposal)
         elif name == "answer":

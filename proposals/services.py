@@ -222,6 +222,20 @@ def proposal_answer(*, actor, proposal: Proposal, answer: str, publish: bool = F
 
 
 @transaction.atomic
+def proposal_set_published(*, actor, proposal: Proposal, published: bool) -> Proposal:
+    """Show or hide an answered proposal on «Мы ответили»; showing needs the author's consent."""
+    _require_office(actor)
+    proposal = _lock(proposal)
+    _require_status(proposal, Status.ANSWERED)
+    if published and not proposal.publish_consent:
+        raise ValidationError(_("The author did not agree to publication."))
+    proposal.published = published
+    proposal._change_reason = "publish" if published else "unpublish"
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
 def proposal_reject(
     *, actor, proposal: Proposal, reason: str, comment: str = "", duplicate_of_number: str = "", status_url: str = ""
 ) -> Proposal:

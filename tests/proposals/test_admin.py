@@ -261,3 +261,17 @@ def test_export_query_count_does_not_grow(office, school_a, django_assert_max_nu
     ProposalFactory.create_batch(30, organization=school_a)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert export(client, 1).status_code == 200
+
+
+def test_publish_and_unpublish_from_the_admin(office):
+    proposal = ProposalFactory(publish_consent=True)
+    proposal_answer(actor=office, proposal=proposal, answer="Ответ")
+    client = login(office)
+    change = client.get(f"{CHANGELIST}{proposal.pk}/change/").content.decode()
+    assert "/transition/publish/" in change and "/transition/unpublish/" not in change
+    client.post(f"{CHANGELIST}{proposal.pk}/transition/publish/")
+    proposal.refresh_from_db()
+    assert proposal.published
+    client.post(f"{CHANGELIST}{proposal.pk}/transition/unpublish/")
+    proposal.refresh_from_db()
+    assert not proposal.published

@@ -115,3 +115,16 @@ def test_triage_fields_are_saved_through_the_service(office, school_b):
     )
     proposal.refresh_from_db()
     assert proposal.assignee == office and proposal.internal_notes == "Позвонить директору"
+
+
+def test_publication_can_be_withdrawn_and_needs_consent(office):
+    agreed = ProposalFactory(publish_consent=True)
+    services.proposal_answer(actor=office, proposal=agreed, answer="Ответ", publish=False)
+    agreed = services.proposal_set_published(actor=office, proposal=agreed, published=True)
+    assert agreed.published
+    agreed = services.proposal_set_published(actor=office, proposal=agreed, published=False)
+    assert not agreed.published
+    refused = ProposalFactory(publish_consent=False)
+    services.proposal_answer(actor=office, proposal=refused, answer="Ответ")
+    with pytest.raises(ValidationError):
+        services.proposal_set_published(actor=office, proposal=refused, published=True)
