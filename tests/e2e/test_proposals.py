@@ -65,9 +65,12 @@ def test_parent_sends_a_proposal_from_a_phone_and_reads_the_answer(phone_page, b
     page.goto(status_url)
     assert page.locator("#proposal-status").inner_text() == "Дан ответ"
     assert "Меню публикуется на сайте школы" in page.locator("#proposal-answer").inner_text()
+    assert serious_violations(page) == []
 
     page.goto(page.base_url + "/proposals/answered/")
     assert "Меню публикуется на сайте школы" in page.content()
+    assert "Анна Иванова" not in page.content() and "anna@example.org" not in page.content()
+    assert serious_violations(page) == []
 
 
 def test_form_with_errors_is_accessible_and_works_by_keyboard(page, school):
