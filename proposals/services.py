@@ -90,7 +90,6 @@ def _mail_author(proposal: Proposal, template: str, subject: str, **context) -> 
     queue_email(to=proposal.email, subject=subject, body=body)
 
 
-@transaction.atomic
 def proposal_submit(
     *,
     actor=None,
@@ -109,43 +108,56 @@ def proposal_submit(
     """Store a proposal from the public form, give it a number and a secret
     status link, and e-mail both to the author. ``status_url(token)`` builds
     the absolute link."""
-    now = timezone.now()
-    token = secrets.token_urlsafe(32)
-    proposal = Proposal(
-        number=next_number(timezone.localdate(now).year),
-        token_hash=hash_token(token),
-        author_name=author_name.strip(),
-        email=email.strip(),
-        phone=phone.strip(),
-        submitted_ip=ip,
-        consent_version=conf.consent_version(),
-        consent_at=now,
-        consent_ip=ip,
-        author_role=author_role,
-        organization=organization,
-        category=category,
-        text=text.strip(),
-        publish_consent=publish_consent,
-        created_at=now,
-        due_date=timezone.localdate(now) + timedelta(days=conf.answer_days()),
-    )
-    # Uniqueness and the number format are the database's job (constraints):
-    # checking them here would only cost queries on the busiest path.
-    proposal.full_clean(validate_unique=False, validate_constraints=False)
-    proposal.save()
-    for item in files:
-        attachment = ProposalAttachment(
-            proposal=proposal, original_name=item.name[:200], content_type=item.content_type, size=len(item.data)
-        )
-        attachment.file.save(item.name, ContentFile(item.data), save=False)
-        attachment.save()
-    _mail_author(
-        proposal,
-        "submitted.txt",
-        gettext("Your proposal %(number)s has been received") % {"number": proposal.number},
-        status_url=status_url(token),
-    )
-    return Submitted(proposal=proposal, token=token)
+    saved_files: list[str] = []
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            token = secrets.token_urlsafe(32)
+            proposal = Proposal(
+                number=next_number(timezone.localdate(now).year),
+                token_hash=hash_token(token),
+                author_name=author_name.strip(),
+                email=email.strip(),
+                phone=phone.strip(),
+                submitted_ip=ip,
+                consent_version=conf.consent_version(),
+                consent_at=now,
+                consent_ip=ip,
+                author_role=author_role,
+                organization=organization,
+                category=category,
+                text=text.strip(),
+                publish_consent=publish_consent,
+                created_at=now,
+                due_date=timezone.localdate(now) + timedelta(days=conf.answer_days()),
+            )
+            # Uniqueness and the number format are the database's job (constraints):
+            # checking them here would only cost queries on the busiest path.
+            proposal.full_clean(validate_unique=False, validate_constraints=False)
+            proposal.save()
+            for item in files:
+                attachment = ProposalAttachment(
+                    proposal=proposal,
+                    original_name=item.name[:200],
+                    content_type=item.content_type,
+                    size=len(item.data),
+                )
+                attachment.file.save(item.name, ContentFile(item.data), save=False)
+                saved_files.append(attachment.file.name)
+                attachment.save()
+            _mail_author(
+                proposal,
+                "submitted.txt",
+                gettext("Your proposal %(number)s has been received") % {"number": proposal.number},
+                status_url=status_url(token),
+            )
+            return Submitted(proposal=proposal, token=token)
+    except BaseException:
+        # The rows are rolled back; the files were written outside the database.
+        storage = ProposalAttachment._meta.get_field("file").storage
+        for name in saved_files:
+            storage.delete(name)
+        raise
 
 
 @transaction.atomic

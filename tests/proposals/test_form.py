@@ -253,3 +253,17 @@ def test_a_damaged_picture_is_refused(client, form_data, settings):
     response = post(client, {**form_data(), "attachments": [upload("photo.jpg", broken)]})
     assert "повреждён" in response.content.decode()
     assert not Proposal.objects.exists() and stored_files(settings) == []
+
+
+def test_a_failure_after_the_files_were_written_leaves_no_file_and_no_row(client, form_data, settings, monkeypatch):
+    import proposals.services
+
+    def broken_mail(*args, **kwargs):
+        raise RuntimeError("outbox table unavailable")
+
+    monkeypatch.setattr(proposals.services, "_mail_author", broken_mail)
+    client.raise_request_exception = False
+    response = post(client, {**form_data(), "attachments": [upload("plan.png", png_bytes())]})
+    assert response.status_code == 500
+    assert not Proposal.objects.exists() and not ProposalAttachment.objects.exists()
+    assert stored_files(settings) == []
