@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("Let's solve it together")
+
+    # Proposals carry personal data: only the office and administrators get anything here.
+    @property
+    def role_permissions(self) -> dict[str, list[str]]:
+        from leanedu.roles import Role
+
+        office = [
+            "proposals.view_proposal",
+            "proposals.change_proposal",
+            "proposals.view_proposalattachment",
+        ]
+        return {
+            Role.OFFICE: office,
+            Role.ADMIN: [*office, "proposals.delete_proposal"],
+        }

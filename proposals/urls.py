@@ -1,10 +1,12 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from leanedu.views import under_construction
+from proposals import views
 
 app_name = "proposals"
 urlpatterns = [
-    path("new/", under_construction, {"title": _("Let's solve it together")}, name="new"),
-    path("status/<str:token>/", under_construction, {"title": _("Proposal status")}, name="status"),
+    path("new/", views.new, name="new"),
+    path("new/thanks/", views.thanks, name="thanks"),
+    path("status/<str:token>/", views.status, name="status"),
+    path("answered/", views.answered, name="answered"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

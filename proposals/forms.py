@@ -1,0 +1,250 @@
+"""The public proposal form: validation, abuse checks and file cleaning.
+
+Accessibility: every invalid field gets ``aria-invalid`` and is described by
+its error message (``aria-describedby``); the template adds an error summary."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import filetype
+from django import forms
+from django.core import signing
+from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from leanedu.models import Organization
+from proposals import conf
+from proposals.models import AuthorRole, Category, RejectReason
+from proposals.services import CleanFile
+
+ALLOWED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": None}
+# A small file can unpack into a huge picture: 40 megapixels is more than any phone camera.
+MAX_IMAGE_PIXELS = 40_000_000
+PHONE_RE = re.compile(r"^\+?[0-9\s\-()]{6,20}$")
+SIGNING_SALT = "proposals.form-started"
+
+
+def sign_started(now: float | None = None) -> str:
+    return signing.dumps(now if now is not None else time.time(), salt=SIGNING_SALT)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items if item]
+
+
+def clean_upload(upload) -> CleanFile:
+    """Recognise the file by its content and strip image metadata by re-saving it."""
+    upload.seek(0)
+    data = upload.read()
+    kind = filetype.guess(data)
+    mime = kind.mime if kind else None
+    if mime not in ALLOWED_TYPES:
+        raise forms.ValidationError(
+            _("«%(name)s» is not a JPEG, PNG or PDF file."), code="file_type", params={"name": upload.name}
+        )
+    if mime == "application/pdf":
+        if not data.startswith(b"%PDF-"):
+            raise forms.ValidationError(_("«%(name)s» is damaged."), code="file_broken", params={"name": upload.name})
+        return CleanFile(name=upload.name, content_type=mime, data=data)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise forms.ValidationError(
+                    _("«%(name)s» is too large a picture."), code="file_too_big", params={"name": upload.name}
+                )
+            image.load()
+            # Keep the picture upright, then drop EXIF (GPS, camera, time) and all other metadata.
+            clean = ImageOps.exif_transpose(image)
+            clean.info = {}
+            if ALLOWED_TYPES[mime] == "JPEG" and clean.mode not in ("RGB", "L"):
+                clean = clean.convert("RGB")
+            out = io.BytesIO()
+            clean.save(out, ALLOWED_TYPES[mime], **({"quality": 90} if mime == "image/jpeg" else {}))
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
+        raise forms.ValidationError(
+            _("«%(name)s» is damaged."), code="file_broken", params={"name": upload.name}
+        ) from exc
+    return CleanFile(name=upload.name, content_type=mime, data=out.getvalue())
+
+
+def organization_choices() -> list:
+    """Education organisations grouped by municipality: one cheap query, and a
+    list a person can scan even at regional scale."""
+    rows = (
+        Organization.objects.education()
+        .filter(is_active=True)
+        .order_by("municipality__short_name", "short_name")
+        .values_list("pk", "short_name", "municipality__short_name")
+    )
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for pk, name, municipality in rows:
+        groups.setdefault(municipality or "", []).append((pk, name))
+    choices: list = [("", _("— not chosen —"))]
+    if len(groups) == 1:
+        return choices + next(iter(groups.values()))
+    return choices + [(municipality, items) for municipality, items in groups.items()]
+
+
+class ProposalForm(forms.Form):
+    author_name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254, help_text=_("We send the registration number and the answer here.")
+    )
+    phone = forms.CharField(
+        label=_("Phone (optional)"), max_length=30, required=False, help_text=_("For example: +7 912 345-67-89")
+    )
+    author_role = forms.ChoiceField(label=_("You are"), choices=AuthorRole.choices, widget=forms.RadioSelect)
+    organization = forms.TypedChoiceField(
+        label=_("School or kindergarten (optional)"), required=False, coerce=int, empty_value=None
+    )
+    category = forms.ChoiceField(label=_("Topic"), choices=[("", _("— choose —")), *Category.choices])
+    text = forms.CharField(
+        label=_("Your proposal"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        validators=[MinLengthValidator(conf.TEXT_MIN_LENGTH), MaxLengthValidator(conf.TEXT_MAX_LENGTH)],
+        help_text=_("From 10 to 5,000 characters. What should change, and why?"),
+    )
+    attachments = MultipleFileField(
+        label=_("Files (optional)"),
+        required=False,
+        help_text=_("Up to 3 files: photos (JPEG, PNG) or PDF, 10 MB in total."),
+    )
+    consent_personal_data = forms.BooleanField(
+        label=_("I agree to the processing of my personal data (name, e-mail, phone) to consider my proposal"),
+        error_messages={"required": _("Without this consent we cannot accept the proposal.")},
+    )
+    consent_publish = forms.BooleanField(
+        label=_("I agree that my proposal and the answer may be published on the website without my name"),
+        required=False,
+    )
+    # Abuse protection: a field people never see, and when the form was shown.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = organization_choices()
+        self.fields["attachments"].widget.attrs["accept"] = "image/jpeg,image/png,application/pdf"
+        self.fields["author_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel"})
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if not self.is_bound:
+            self.initial["started"] = sign_started()
+        self.too_fast = False
+        self.spam = False
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_helptext"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            widget = self.fields[name].widget
+            widget.attrs["aria-invalid"] = "true"
+            widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+            described = [f"{bound.auto_id}_error"]
+            if self.fields[name].help_text:
+                described.append(f"{bound.auto_id}_helptext")
+            widget.attrs["aria-describedby"] = " ".join(described)
+
+    def clean_organization(self):
+        pk = self.cleaned_data["organization"]
+        return Organization.objects.get(pk=pk) if pk else None
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError(_("Enter the phone number in digits, for example +7 912 345-67-89."))
+        return phone
+
+    def clean_text(self):
+        return self.cleaned_data["text"].strip()
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            self.spam = True
+        return ""
+
+    def clean_started(self):
+        value = self.cleaned_data["started"]
+        try:
+            started = signing.loads(value, salt=SIGNING_SALT, max_age=conf.FORM_MAX_AGE_SECONDS)
+            started = float(started)
+        except (signing.BadSignature, TypeError, ValueError):
+            self.too_fast = True
+            raise forms.ValidationError(
+                _("The form has expired. Please check your answers and send it again."), code="expired"
+            ) from None
+        if time.time() - started < conf.min_fill_seconds():
+            self.too_fast = True
+            raise forms.ValidationError(
+                _("The form was sent too quickly. Please check your answers and send it again."), code="too_fast"
+            )
+        return value
+
+    def clean_attachments(self):
+        uploads = self.cleaned_data["attachments"]
+        if len(uploads) > conf.MAX_ATTACHMENTS:
+            raise forms.ValidationError(_("You can attach no more than 3 files."), code="too_many")
+        if sum(upload.size for upload in uploads) > conf.max_attachments_bytes():
+            raise forms.ValidationError(_("The files are larger than 10 MB in total."), code="too_large")
+        return [clean_upload(upload) for upload in uploads]
+
+    def add_error(self, field, error):
+        # A new time stamp with every re-display, so the next try can succeed.
+        if field == "started" and self.is_bound:
+            self.data = self.data.copy()
+            self.data["started"] = sign_started()
+        super().add_error(field, error)
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *RejectReason.choices])
+    duplicate_of_number = forms.CharField(
+        label=_("Duplicate of (registration number)"), required=False, help_text=_("For example: РВ-2026-00042")
+    )
+    comment = forms.CharField(
+        label=_("Comment for the author"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Text of the answer"), widget=forms.Textarea(attrs={"rows": 10}))
+    publish = forms.BooleanField(
+        label=_("Publish on «We answered» (only if the author agreed)"), required=False, initial=True
+    )
+
+
+class ConvertForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organisation of the project"), queryset=Organization.objects.none())
+    title = forms.CharField(label=_("Project title"), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.education().order_by("short_name")

@@ -1,0 +1,67 @@
+"""The export of proposals for staff: workflow figures, no personal data."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources
+
+from proposals.models import Proposal
+
+
+class ProposalExportResource(resources.ModelResource):
+    """Registration number, dates, status, category, organisation, days to answer.
+    Never the name, e-mail, phone, IP or text."""
+
+    number = fields.Field(attribute="number", column_name=_("Registration number"))
+    received = fields.Field(column_name=_("Received"))
+    registered = fields.Field(column_name=_("Registered"))
+    due = fields.Field(column_name=_("Answer due"))
+    answered = fields.Field(column_name=_("Answered"))
+    status = fields.Field(column_name=_("Status"))
+    category = fields.Field(column_name=_("Category"))
+    organization = fields.Field(column_name=_("Organisation"))
+    days_to_answer = fields.Field(attribute="days_to_answer", column_name=_("Days to answer"))
+
+    class Meta:
+        model = Proposal
+        fields = (
+            "number",
+            "received",
+            "registered",
+            "due",
+            "answered",
+            "status",
+            "category",
+            "organization",
+            "days_to_answer",
+        )
+        export_order = fields
+
+    def get_queryset(self):
+        return Proposal.objects.select_related("organization").order_by("number")
+
+    @staticmethod
+    def _date(value):
+        return timezone.localtime(value).strftime("%d.%m.%Y") if value else ""
+
+    def dehydrate_received(self, obj):
+        return self._date(obj.created_at)
+
+    def dehydrate_registered(self, obj):
+        return self._date(obj.registered_at)
+
+    def dehydrate_due(self, obj):
+        return obj.due_date.strftime("%d.%m.%Y")
+
+    def dehydrate_answered(self, obj):
+        return self._date(obj.answered_at)
+
+    def dehydrate_status(self, obj):
+        return str(obj.get_status_display())
+
+    def dehydrate_category(self, obj):
+        return str(obj.get_category_display())
+
+    def dehydrate_organization(self, obj):
+        return obj.organization.short_name if obj.organization_id else ""

@@ -1,0 +1,362 @@
+"""Every write of «Решаем вместе». Each takes the acting user (``None`` for
+the public form), runs in one transaction, checks the source state and the
+actor's right, and queues its e-mails in the same transaction."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from leanedu.mail import queue_email
+from leanedu.scoping import user_scope
+from proposals import conf
+from proposals.models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Proposal,
+    ProposalAttachment,
+    RejectReason,
+    Status,
+    hash_token,
+)
+
+
+class TransitionError(ValidationError):
+    """A status change that is not allowed from the proposal's current state."""
+
+
+@dataclass(frozen=True)
+class CleanFile:
+    """An attachment already checked and cleaned by the form."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Submitted:
+    proposal: Proposal
+    token: str
+
+
+def _require_office(actor) -> None:
+    if not user_scope(actor).is_office:
+        raise PermissionDenied(_("Only the project office may do this."))
+
+
+def _require_status(proposal: Proposal, *allowed: str) -> None:
+    if proposal.status not in allowed:
+        raise TransitionError(
+            _("This cannot be done with a proposal in the status «%(status)s».")
+            % {"status": proposal.get_status_display()}
+        )
+
+
+def _lock(proposal: Proposal) -> Proposal:
+    """Re-read the row under a lock: two staff members never race a transition."""
+    return Proposal.objects.select_for_update().get(pk=proposal.pk)
+
+
+def next_number(year: int) -> str:
+    """The next registration number of ``year``, inside the caller's transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO proposals_yearcounter (year, last_number) VALUES (%s, 1)
+            ON CONFLICT (year) DO UPDATE SET last_number = proposals_yearcounter.last_number + 1
+            RETURNING last_number
+            """,
+            [year],
+        )
+        (value,) = cursor.fetchone()
+    return f"РВ-{year}-{value:05d}"
+
+
+def _mail_author(proposal: Proposal, template: str, subject: str, **context) -> None:
+    if not proposal.email:
+        return
+    body = render_to_string(f"proposals/email/{template}", {"proposal": proposal, **context})
+    queue_email(to=proposal.email, subject=subject, body=body)
+
+
+def proposal_submit(
+    *,
+    actor=None,
+    author_name: str,
+    email: str,
+    phone: str = "",
+    author_role: str,
+    organization=None,
+    category: str,
+    text: str,
+    publish_consent: bool = False,
+    ip: str | None = None,
+    files: list[CleanFile] | tuple = (),
+    status_url: Callable[[str], str],
+) -> Submitted:
+    """Store a proposal from the public form, give it a number and a secret
+    status link, and e-mail both to the author. ``status_url(token)`` builds
+    the absolute link."""
+    saved_files: list[str] = []
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            token = secrets.token_urlsafe(32)
+            proposal = Proposal(
+                number=next_number(timezone.localdate(now).year),
+                token_hash=hash_token(token),
+                author_name=author_name.strip(),
+                email=email.strip(),
+                phone=phone.strip(),
+                submitted_ip=ip,
+                consent_version=conf.consent_version(),
+                consent_at=now,
+                consent_ip=ip,
+                author_role=author_role,
+                organization=organization,
+                category=category,
+                text=text.strip(),
+                publish_consent=publish_consent,
+                created_at=now,
+                due_date=timezone.localdate(now) + timedelta(days=conf.answer_days()),
+            )
+            # Uniqueness and the number format are the database's job (constraints):
+            # checking them here would only cost queries on the busiest path.
+            proposal.full_clean(validate_unique=False, validate_constraints=False)
+            proposal.save()
+            for item in files:
+                attachment = ProposalAttachment(
+                    proposal=proposal,
+                    original_name=item.name[:200],
+                    content_type=item.content_type,
+                    size=len(item.data),
+                )
+                attachment.file.save(item.name, ContentFile(item.data), save=False)
+                saved_files.append(attachment.file.name)
+                attachment.save()
+            _mail_author(
+                proposal,
+                "submitted.txt",
+                gettext("Your proposal %(number)s has been received") % {"number": proposal.number},
+                status_url=status_url(token),
+            )
+            return Submitted(proposal=proposal, token=token)
+    except BaseException:
+        # The rows are rolled back; the files were written outside the database.
+        storage = ProposalAttachment._meta.get_field("file").storage
+        for name in saved_files:
+            storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def proposal_register(*, actor, proposal: Proposal) -> Proposal:
+    """The office has checked the proposal: it is registered and the clock runs."""
+    _require_office(actor)
+    proposal = _lock(proposal)
+    _require_status(proposal, Status.NEW)
+    proposal.status = Status.REGISTERED
+    proposal.registered_at = timezone.now()
+    proposal._change_reason = "register"
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def proposal_take_in_work(*, actor, proposal: Proposal, assignee=None) -> Proposal:
+    """Someone in the office works on the proposal now (the actor, unless named)."""
+    _require_office(actor)
+    proposal = _lock(proposal)
+    _require_status(proposal, Status.NEW, Status.REGISTERED)
+    if proposal.registered_at is None:
+        proposal.registered_at = timezone.now()
+    proposal.status = Status.IN_WORK
+    proposal.assignee = assignee or proposal.assignee or actor
+    proposal._change_reason = "take in work"
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def proposal_update_triage(
+    *, actor, proposal: Proposal, assignee=None, internal_notes: str = "", organization=None, category: str = ""
+) -> Proposal:
+    """The office's working fields: assignee, notes, the organisation and category as corrected."""
+    _require_office(actor)
+    locked = _lock(proposal)
+    locked.assignee = assignee
+    locked.internal_notes = internal_notes
+    locked.organization = organization
+    if category:
+        locked.category = category
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def proposal_answer(*, actor, proposal: Proposal, answer: str, publish: bool = False, status_url: str = "") -> Proposal:
+    """Answer the author: the answer is e-mailed and shown on the status page;
+    published on «Мы ответили» only when the author agreed to publication."""
+    _require_office(actor)
+    proposal = _lock(proposal)
+    _require_status(proposal, *OPEN_STATUSES)
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": _("Write the answer.")})
+    now = timezone.now()
+    proposal.status = Status.ANSWERED
+    proposal.answer = answer
+    proposal.answered_at = now
+    proposal.closed_at = now
+    proposal.registered_at = proposal.registered_at or now
+    proposal.published = bool(publish and proposal.publish_consent)
+    proposal._change_reason = "answer"
+    proposal.save()
+    _mail_author(
+        proposal,
+        "answered.txt",
+        gettext("Answer to your proposal %(number)s") % {"number": proposal.number},
+        status_url=status_url,
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_set_published(*, actor, proposal: Proposal, published: bool) -> Proposal:
+    """Show or hide an answered proposal on «Мы ответили»; showing needs the author's consent."""
+    _require_office(actor)
+    proposal = _lock(proposal)
+    _require_status(proposal, Status.ANSWERED)
+    if published and not proposal.publish_consent:
+        raise ValidationError(_("The author did not agree to publication."))
+    proposal.published = published
+    proposal._change_reason = "publish" if published else "unpublish"
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def proposal_reject(
+    *, actor, proposal: Proposal, reason: str, comment: str = "", duplicate_of_number: str = "", status_url: str = ""
+) -> Proposal:
+    """Close the proposal without an answer: spam, a duplicate of РВ-…, or off topic."""
+    _require_office(actor)
+    proposal = _lock(proposal)
+    _require_status(proposal, *OPEN_STATUSES)
+    if reason not in RejectReason.values:
+        raise ValidationError({"reason": _("Choose the reason for rejection.")})
+    duplicate_of = None
+    if reason == RejectReason.DUPLICATE:
+        duplicate_of = Proposal.objects.filter(number=duplicate_of_number.strip()).exclude(pk=proposal.pk).first()
+        if duplicate_of is None:
+            raise ValidationError(
+                {"duplicate_of_number": _("Give the registration number of the proposal this one repeats.")}
+            )
+    now = timezone.now()
+    proposal.status = Status.REJECTED
+    proposal.reject_reason = reason
+    proposal.reject_comment = comment.strip()
+    proposal.duplicate_of = duplicate_of
+    proposal.closed_at = now
+    proposal._change_reason = f"reject: {reason}"
+    proposal.save()
+    if reason != RejectReason.SPAM:  # never write back to a spammer
+        _mail_author(
+            proposal,
+            "rejected.txt",
+            gettext("Your proposal %(number)s is closed") % {"number": proposal.number},
+            status_url=status_url,
+        )
+    return proposal
+
+
+def create_draft_project(*, actor, organization, title: str, problem: str = ""):
+    """The one place that makes a project from a proposal. At merge this becomes
+    ``projects.services.project_create_draft(actor=…, organization=…, title=…, problem=…)``."""
+    from projects.models import Project
+
+    return Project.objects.create(organization=organization, title=title, created_by=actor)
+
+
+@transaction.atomic
+def proposal_convert(*, actor, proposal: Proposal, organization, title: str, status_url: str = "") -> Proposal:
+    """Turn the proposal into a draft lean project of ``organization``, linked both ways."""
+    _require_office(actor)
+    proposal = _lock(proposal)
+    _require_status(proposal, *OPEN_STATUSES)
+    title = (title or "").strip()
+    if organization is None or not title:
+        raise ValidationError(_("Choose the organisation and give the project a title."))
+    project = create_draft_project(actor=actor, organization=organization, title=title, problem=proposal.text)
+    now = timezone.now()
+    proposal.status = Status.CONVERTED
+    proposal.project = project
+    proposal.closed_at = now
+    proposal.registered_at = proposal.registered_at or now
+    proposal._change_reason = "convert to project"
+    proposal.save()
+    _mail_author(
+        proposal,
+        "converted.txt",
+        gettext("Your proposal %(number)s became a project") % {"number": proposal.number},
+        status_url=status_url,
+    )
+    return proposal
+
+
+def overdue_digest_send(*, actor=None, today=None) -> int:
+    """E-mail the office the list of overdue proposals; returns how many."""
+    today = today or timezone.localdate()
+    overdue = list(
+        Proposal.objects.overdue(today).select_related("organization", "assignee").order_by("due_date", "number")
+    )
+    if not overdue:
+        return 0
+    body = render_to_string("proposals/email/overdue_digest.txt", {"proposals": overdue, "today": today})
+    with transaction.atomic():
+        queue_email(
+            to=conf.office_email(),
+            subject=gettext("Overdue proposals: %(count)s") % {"count": len(overdue)},
+            body=body,
+        )
+    return len(overdue)
+
+
+@transaction.atomic
+def proposals_anonymize(*, actor=None, older_than_days: int | None = None, now=None) -> int:
+    """Remove name, e-mail, phone, IP addresses and attachments of closed
+    proposals closed more than ``older_than_days`` ago; returns how many."""
+    days = conf.anonymize_after_days() if older_than_days is None else older_than_days
+    now = now or timezone.now()
+    rows = Proposal.objects.filter(
+        status__in=CLOSED_STATUSES, closed_at__lt=now - timedelta(days=days), anonymized_at__isnull=True
+    )
+    count = 0
+    for proposal in rows.select_for_update():
+        for attachment in proposal.attachments.all():
+            name, storage = attachment.file.name, attachment.file.storage
+            attachment.delete()
+            # The file goes only once the rows are gone for good.
+            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        proposal.author_name = ""
+        proposal.email = ""
+        proposal.phone = ""
+        proposal.submitted_ip = None
+        proposal.consent_ip = None
+        proposal.anonymized_at = now
+        proposal._change_reason = "anonymize"
+        proposal.save()
+        count += 1
+    return count

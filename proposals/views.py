@@ -1,0 +1,142 @@
+"""Public pages of «Решаем вместе» and the office's attachment download.
+
+Views stay thin: validate, call a service, redirect."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from leanedu.scoping import user_scope
+from proposals import conf
+from proposals.forms import ProposalForm
+from proposals.models import Proposal, ProposalAttachment, hash_token
+from proposals.services import proposal_submit
+
+GOSUSLUGI_FEEDBACK_URL = "https://pos.gosuslugi.ru/"
+SESSION_KEY = "proposals_submitted"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The sender's address as the server saw it (the proxy must set REMOTE_ADDR)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def rate_limited(ip: str | None) -> bool:
+    """Counted in the database, so the limit holds across processes and servers."""
+    limit = conf.rate_limit_per_hour()
+    if not limit or not ip:
+        return False
+    since = timezone.now() - timedelta(hours=1)
+    return Proposal.objects.filter(submitted_ip=ip, created_at__gte=since).count() >= limit
+
+
+def status_url_builder(request: HttpRequest):
+    return lambda token: request.build_absolute_uri(reverse("proposals:status", args=[token]))
+
+
+@never_cache
+def new(request: HttpRequest) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = ProposalForm(request.POST, request.FILES)
+        ip = client_ip(request)
+        if rate_limited(ip):
+            form.is_valid()  # keep what the person typed, with errors marked
+            form.add_error(
+                None,
+                _(
+                    "Too many proposals have been sent from your address in the last hour. "
+                    "Please try again in an hour — what you wrote is kept below."
+                ),
+            )
+            status = 429
+        elif form.is_valid() and not form.spam:
+            data = form.cleaned_data
+            submitted = proposal_submit(
+                actor=None,
+                author_name=data["author_name"],
+                email=data["email"],
+                phone=data["phone"],
+                author_role=data["author_role"],
+                organization=data["organization"],
+                category=data["category"],
+                text=data["text"],
+                publish_consent=data["consent_publish"],
+                ip=ip,
+                files=data["attachments"],
+                status_url=status_url_builder(request),
+            )
+            # The token is shown once, on the confirmation page, and never put in a URL we log.
+            request.session[SESSION_KEY] = {"number": submitted.proposal.number, "token": submitted.token}
+            return redirect("proposals:thanks")
+        elif form.spam:
+            form.add_error(None, _("The proposal could not be accepted. Please try again."))
+            status = 400
+    else:
+        form = ProposalForm()
+    return render(
+        request,
+        "proposals/new.html",
+        {"form": form, "gosuslugi_url": GOSUSLUGI_FEEDBACK_URL, "consent_version": conf.consent_version()},
+        status=status,
+    )
+
+
+@never_cache
+@require_GET
+def thanks(request: HttpRequest) -> HttpResponse:
+    submitted = request.session.get(SESSION_KEY)
+    if not submitted:
+        return redirect("proposals:new")
+    status_url = request.build_absolute_uri(reverse("proposals:status", args=[submitted["token"]]))
+    return render(request, "proposals/thanks.html", {"number": submitted["number"], "status_url": status_url})
+
+
+@never_cache
+@require_GET
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    if len(token) > 100:
+        raise Http404
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("organization", "project"), token_hash=hash_token(token)
+    )
+    response = render(request, "proposals/status.html", {"proposal": proposal})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+def answered(request: HttpRequest) -> HttpResponse:
+    rows = Proposal.objects.published_answers().select_related("organization").order_by("-answered_at", "-pk")
+    page = Paginator(rows.only("number", "category", "text", "answer", "answered_at", "organization__short_name"), 20)
+    return render(request, "proposals/answered.html", {"page": page.get_page(request.GET.get("page"))})
+
+
+@login_required
+@never_cache
+@require_GET
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """Attachments only for office staff with the view permission; everyone else gets a 404."""
+    if not (user_scope(request.user).is_office and request.user.has_perm("proposals.view_proposalattachment")):
+        raise Http404
+    item = get_object_or_404(
+        ProposalAttachment.objects.filter(proposal__in=Proposal.objects.visible_to(request.user)), pk=pk
+    )
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=item.content_type, as_attachment=True, filename=item.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

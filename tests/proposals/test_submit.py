@@ -1,0 +1,154 @@
+"""On submit: number, secret status link, confirmation page, e-mail."""
+
+from __future__ import annotations
+
+import re
+import socket
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from leanedu.models import OutgoingEmail
+from proposals.models import Proposal, Status, hash_token
+from tests.proposals.factories import ProposalFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/proposals/new/"
+
+
+def submit(client, form_data, capture, **overrides):
+    with capture(execute=True):
+        response = client.post(URL, form_data(**overrides))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return response
+
+
+def status_link_from_mail() -> str:
+    (message,) = mail.outbox
+    return re.search(r"http://testserver(/proposals/status/[^/\s]+/)", message.body).group(1)
+
+
+def test_submit_gives_a_number_a_secret_link_and_an_email(client, form_data, django_capture_on_commit_callbacks):
+    response = submit(client, form_data, django_capture_on_commit_callbacks)
+    proposal = Proposal.objects.get()
+    year = timezone.localdate().year
+    assert proposal.number == f"РВ-{year}-00001"
+    assert proposal.status == Status.NEW
+    assert (proposal.due_date - timezone.localdate(proposal.created_at)).days == 30
+
+    thanks = client.get(response["Location"])
+    html = thanks.content.decode()
+    assert proposal.number in html
+    link = status_link_from_mail()
+    assert link in html
+    (message,) = mail.outbox
+    assert message.to == ["anna.parent@example.org"]
+    assert proposal.number in message.subject and proposal.number in message.body
+    # the token itself is not stored, only its hash
+    token = link.split("/")[-2]
+    assert len(token) >= 43
+    assert proposal.token_hash == hash_token(token) and token not in proposal.token_hash
+
+
+def test_numbers_are_consecutive(client_ip, form_data, django_capture_on_commit_callbacks):
+    for i in range(3):
+        submit(client_ip(f"198.51.100.{i + 1}"), form_data, django_capture_on_commit_callbacks)
+    year = timezone.localdate().year
+    assert list(Proposal.objects.order_by("number").values_list("number", flat=True)) == [
+        f"РВ-{year}-00001",
+        f"РВ-{year}-00002",
+        f"РВ-{year}-00003",
+    ]
+
+
+def test_status_page_shows_status_dates_and_answer_but_no_personal_data(
+    client, form_data, django_capture_on_commit_callbacks, office
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from proposals.services import proposal_answer
+    from tests.proposals.factories import png_bytes
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {**form_data(), "attachments": [SimpleUploadedFile("plan-secret.png", png_bytes())]})
+    link = status_link_from_mail()
+    proposal = Proposal.objects.get()
+    proposal_answer(actor=office, proposal=proposal, answer="Второй терминал установлен.")
+
+    html = client.get(link).content.decode()
+    assert proposal.number in html
+    assert "Дан ответ" in html
+    assert "Второй терминал установлен." in html
+    for secret in ("Анна Иванова", "anna.parent@example.org", "345-67-89", "plan-secret", "127.0.0.1"):
+        assert secret not in html
+
+
+def test_wrong_token_is_a_404(client):
+    ProposalFactory()
+    assert client.get("/proposals/status/not-the-token/").status_code == 404
+    assert client.get("/proposals/status/" + "x" * 43 + "/").status_code == 404
+    assert client.get("/proposals/status/" + "x" * 500 + "/").status_code == 404
+
+
+def test_tokens_are_long_random_and_a_near_miss_is_a_404(client):
+    from proposals.services import proposal_submit
+
+    tokens = []
+    for i in range(20):
+        submitted = proposal_submit(
+            author_name="Автор",
+            email=f"a{i}@example.org",
+            author_role="parent",
+            category="food",
+            text="Предложение для проверки ссылок.",
+            status_url=lambda token: token,
+        )
+        tokens.append(submitted.token)
+    assert len(set(tokens)) == 20
+    # 32 random bytes: 43 URL-safe characters, 256 bits — not guessable, not derived from the number
+    assert all(len(t) == 43 and re.fullmatch(r"[A-Za-z0-9_-]+", t) for t in tokens)
+    assert client.get(f"/proposals/status/{tokens[0]}/").status_code == 200
+    near_miss = tokens[0][:-1] + ("A" if tokens[0][-1] != "A" else "B")
+    assert client.get(f"/proposals/status/{near_miss}/").status_code == 404
+
+
+def test_confirmation_page_without_a_submission_goes_to_the_form(client):
+    response = client.get("/proposals/new/thanks/")
+    assert response.status_code == 302 and response["Location"] == "/proposals/new/"
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_broken_mail_server_keeps_the_proposal_and_the_mail_is_sent_later(
+    client, form_data, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+    response = submit(client, form_data, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    proposal = Proposal.objects.get()  # the proposal is kept
+    stored = OutgoingEmail.objects.get()
+    assert stored.status == OutgoingEmail.Status.PENDING and stored.attempts == 1
+    assert proposal.number in stored.subject
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the server is back
+    call_command("send_pending_mail", "--all")
+    stored.refresh_from_db()
+    assert stored.status == OutgoingEmail.Status.SENT
+    assert [m.to for m in mail.outbox] == [["anna.parent@example.org"]]
+
+
+def test_personal_data_is_not_logged(client, form_data, caplog, django_capture_on_commit_callbacks):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        submit(client, form_data, django_capture_on_commit_callbacks)
+    for secret in ("Анна Иванова", "anna.parent@example.org", "345-67-89"):
+        assert secret not in caplog.text
