@@ -65,8 +65,20 @@ def _libpq_env() -> dict[str, str]:
     return {k: v for k, v in env.items() if v != "" or not k.startswith("PG")}
 
 
+def file_roots() -> dict[str, Path]:
+    """Folders of uploaded files to back up: MEDIA_ROOT and those apps declare
+    through a ``backup_roots()`` method on their AppConfig (private files)."""
+    from django.apps import apps
+
+    roots = {"media": Path(settings.MEDIA_ROOT)}
+    for config in apps.get_app_configs():
+        if hasattr(config, "backup_roots"):
+            roots.update(config.backup_roots())
+    return roots
+
+
 def make_backup(target_root: Path) -> Path:
-    """Write <target_root>/<timestamp>/ with db.dump, media.tar.gz, manifest.json."""
+    """Write <target_root>/<timestamp>/ with db.dump, files-<name>.tar.gz, manifest.json."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     target = target_root / stamp
     target.mkdir(parents=True, exist_ok=False)
@@ -77,10 +89,10 @@ def make_backup(target_root: Path) -> Path:
         check=True,
         capture_output=True,
     )
-    media_root = Path(settings.MEDIA_ROOT)
-    with tarfile.open(target / "media.tar.gz", "w:gz") as tar:
-        if media_root.exists():
-            tar.add(media_root, arcname="media")
+    for name, root in file_roots().items():
+        with tarfile.open(target / f"files-{name}.tar.gz", "w:gz") as tar:
+            if root.exists():
+                tar.add(root, arcname="files")
     (target / "manifest.json").write_text(
         json.dumps(
             {
@@ -120,18 +132,23 @@ def restore_backup(source: Path) -> None:
     )
     if result.returncode != 0:
         raise BackupError(f"pg_restore failed: {result.stderr.strip().splitlines()[-1:]}")
-    media_root = Path(settings.MEDIA_ROOT)
-    archive = source / "media.tar.gz"
-    if archive.exists():
-        staging = media_root.parent / (media_root.name + ".restoring")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        with tarfile.open(archive, "r:gz") as tar:
-            tar.extractall(staging, filter="data")
-        shutil.rmtree(media_root, ignore_errors=True)
-        extracted = staging / "media"
-        if extracted.exists():
-            extracted.rename(media_root)
-        else:
-            media_root.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(staging, ignore_errors=True)
+    for name, root in file_roots().items():
+        archive = source / f"files-{name}.tar.gz"
+        if archive.exists():
+            _replace_folder(root, archive)
+
+
+def _replace_folder(root: Path, archive: Path) -> None:
+    """Unpack next to ``root`` first, then swap, so a failed unpack leaves the old files."""
+    staging = root.parent / (root.name + ".restoring")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    with tarfile.open(archive, "r:gz") as tar:
+        tar.extractall(staging, filter="data")
+    shutil.rmtree(root, ignore_errors=True)
+    extracted = staging / "files"
+    if extracted.exists():
+        extracted.rename(root)
+    else:
+        root.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)

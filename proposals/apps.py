@@ -20,3 +20,9 @@ class ProposalsConfig(AppConfig):
             Role.OFFICE: office,
             Role.ADMIN: [*office, "proposals.delete_proposal"],
         }
+
+    def backup_roots(self):
+        """Attachments live outside MEDIA_ROOT; `manage.py backup` includes them."""
+        from proposals.conf import files_root
+
+        return {"proposals": files_root()}
