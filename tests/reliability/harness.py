@@ -202,3 +202,40 @@ def run_load(port: int, paths: list[str], *, clients: int, seconds: float, actio
 
 
 CSRF_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+HIDDEN_RE = re.compile(rb'name="(csrfmiddlewaretoken|started)" value="([^"]+)"')
+
+
+def submit_proposal(port: int, i: int, on_post=None) -> tuple[int, bytes]:
+    """Open the «Решаем вместе» form and send it, as a browser would.
+    Returns the final status: 302 to the thank-you page means accepted."""
+    status, body, headers = request("GET", port, "/proposals/new/")
+    if status != 200:
+        return status, body
+    cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
+    fields = {k.decode(): v.decode() for k, v in HIDDEN_RE.findall(body)}
+    data = urllib.parse.urlencode(
+        {
+            **fields,
+            "author_name": f"Нагрузка {i}",
+            "email": f"load{i}@example.org",
+            "author_role": "parent",
+            "category": "food",
+            "text": f"Предложение из теста надёжности номер {i}: больше овощей в меню.",
+            "consent_personal_data": "on",
+            "website": "",
+        }
+    ).encode()
+    status, body, headers = request(
+        "POST",
+        port,
+        "/proposals/new/",
+        body=data,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"},
+    )
+    if on_post is not None:
+        on_post(status)
+    if status == 302 and "/thanks/" not in headers.get("Location", ""):
+        return 399, body  # redirected elsewhere: not an acceptance
+    return status, body
