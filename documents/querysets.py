@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection, models
+from django.db.models.functions import Concat
 
 # Marks around the matched words in a headline; escaped text is put between them.
 HIGHLIGHT_START = "\u27e6"
@@ -126,7 +127,7 @@ class DocumentQuerySet(models.QuerySet):
             .annotate(
                 rank=SearchRank(models.F("search_vector"), query),
                 headline=SearchHeadline(
-                    models.functions.Concat(models.F("summary"), models.Value(" "), models.F("file_text")),
+                    Concat(models.F("summary"), models.Value(" "), models.F("file_text"), output_field=models.TextField()),
                     query,
                     config="russian",
                     start_sel=HIGHLIGHT_START,
