@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from documents.models import Document, DocumentKind, DocumentStatus, Tag
 from leanedu.models import Organization
@@ -26,7 +27,7 @@ def _authorities(request):
 
 class DocumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Search"),
+        label=pgettext_lazy("registry", "Search"),
         method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words, number or date (15.03.2022)")}),
     )

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from documents.querysets import DocumentQuerySet
@@ -28,7 +29,7 @@ class DocumentStatus(models.TextChoices):
 class DocumentKind(models.Model):
     """A reference list entry: приказ, распоряжение, положение… Staff extend it."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(pgettext_lazy("registry", "name"), max_length=100, unique=True)
     slug = models.SlugField(_("code"), max_length=50, unique=True)
     position = models.PositiveSmallIntegerField(_("order in lists"), default=100)
 
@@ -46,7 +47,7 @@ class DocumentKind(models.Model):
 class Tag(models.Model):
     """A free subject label (e.g. «опорные площадки», «показатели»)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(pgettext_lazy("registry", "name"), max_length=100, unique=True)
     slug = models.SlugField(_("code"), max_length=100, unique=True, allow_unicode=True)
 
     class Meta:
