@@ -161,6 +161,8 @@ class DocumentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         document = form.instance
+        # The admin's change message reads these; the services did the saving.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if formset.model is DocumentFile:
             self._save_files(request, document, formset)
         elif formset.model is DocumentRelation and formset.fk.name == "source":
