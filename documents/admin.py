@@ -97,7 +97,20 @@ class IncomingRelationInline(admin.TabularInline):
 class DocumentAdminForm(forms.ModelForm):
     class Meta:
         model = Document
-        fields = "__all__"
+        fields = [
+            "kind",
+            "authority",
+            "authority_genitive",
+            "number",
+            "date_signed",
+            "title",
+            "summary",
+            "status",
+            "effective_from",
+            "effective_until",
+            "is_public",
+            "tags",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

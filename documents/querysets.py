@@ -127,7 +127,9 @@ class DocumentQuerySet(models.QuerySet):
             .annotate(
                 rank=SearchRank(models.F("search_vector"), query),
                 headline=SearchHeadline(
-                    Concat(models.F("summary"), models.Value(" "), models.F("file_text"), output_field=models.TextField()),
+                    Concat(
+                        models.F("summary"), models.Value(" "), models.F("file_text"), output_field=models.TextField()
+                    ),
                     query,
                     config="russian",
                     start_sel=HIGHLIGHT_START,

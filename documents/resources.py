@@ -72,4 +72,3 @@ class DocumentResource(resources.ModelResource):
         super().import_instance(instance, row, **kwargs)
         if instance.number:
             instance.number = instance.number.strip()
-

@@ -158,9 +158,7 @@ def _apply_relation(actor, relation: DocumentRelation) -> None:
 
 
 @transaction.atomic
-def relation_add(
-    *, actor, source: Document, kind: str, target: Document, note: str = ""
-) -> DocumentRelation:
+def relation_add(*, actor, source: Document, kind: str, target: Document, note: str = "") -> DocumentRelation:
     """Register «source <kind> target». A repeal marks the target “no longer
     in force” and an amendment marks it “amended”, in the same transaction
     (once the source itself is in force)."""
@@ -294,12 +292,12 @@ def file_version_extract_text(*, version_id: int) -> str:
         text = extract_text(data, version.file_type)
         status = ExtractionStatus.DONE if text.strip() else ExtractionStatus.EMPTY
     except Exception:
-        logger.warning(
-            "text extraction failed for file edition %s (%s)", version_id, version.file_type, exc_info=True
-        )
+        logger.warning("text extraction failed for file edition %s (%s)", version_id, version.file_type, exc_info=True)
         text, status = "", ExtractionStatus.FAILED
     with transaction.atomic():
-        DocumentFileVersion.objects.filter(pk=version_id).update(text=text[:FILE_TEXT_MAX_CHARS], extraction_status=status)
+        DocumentFileVersion.objects.filter(pk=version_id).update(
+            text=text[:FILE_TEXT_MAX_CHARS], extraction_status=status
+        )
         document_refresh_file_text(document_id=version.document_file.document_id)
     return status
 
@@ -307,8 +305,10 @@ def file_version_extract_text(*, version_id: int) -> str:
 def document_refresh_file_text(*, document_id: int) -> None:
     """Gather the text of the current editions into the document's search text
     (the database trigger turns it into the search vector)."""
-    texts = DocumentFileVersion.objects.filter(
-        document_file__document_id=document_id, is_current=True
-    ).order_by("document_file__position", "document_file__pk").values_list("text", flat=True)
+    texts = (
+        DocumentFileVersion.objects.filter(document_file__document_id=document_id, is_current=True)
+        .order_by("document_file__position", "document_file__pk")
+        .values_list("text", flat=True)
+    )
     combined = "\n".join(t for t in texts if t)[:FILE_TEXT_MAX_CHARS]
     Document.objects.filter(pk=document_id).update(file_text=combined)

@@ -88,4 +88,6 @@ def xlsx_bytes(*cells: str) -> bytes:
 
 
 # The first bytes of a Windows executable (MZ header, PE stub).
-WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"PE\x00\x00" + b"\x00" * 400
+WINDOWS_EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"PE\x00\x00" + b"\x00" * 400
+)

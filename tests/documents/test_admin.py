@@ -46,9 +46,7 @@ def add_form(municipality, upload=None, **overrides) -> dict:
     return data
 
 
-def test_office_registers_a_document_with_its_file(
-    client, office, municipality, django_capture_on_commit_callbacks
-):
+def test_office_registers_a_document_with_its_file(client, office, municipality, django_capture_on_commit_callbacks):
     client.force_login(office)
     upload = SimpleUploadedFile("137-р.docx", docx_bytes("Создать опорные площадки"))
     with django_capture_on_commit_callbacks(execute=True):
@@ -61,9 +59,7 @@ def test_office_registers_a_document_with_its_file(
     assert client.get(f"/admin/documents/document/{document.pk}/history/").status_code == 200
 
 
-def test_a_renamed_executable_is_refused_in_the_admin_and_nothing_is_stored(
-    client, office, municipality, stored_files
-):
+def test_a_renamed_executable_is_refused_in_the_admin_and_nothing_is_stored(client, office, municipality, stored_files):
     client.force_login(office)
     upload = SimpleUploadedFile("приказ.pdf", WINDOWS_EXE, content_type="application/pdf")
     response = client.post("/admin/documents/document/add/", add_form(municipality, upload))
@@ -93,7 +89,11 @@ def test_a_repealing_relation_added_in_the_admin_moves_the_target_status(client,
     data = add_form(
         municipality,
         **management("outgoing_relations", total=1),
-        **{"outgoing_relations-0-kind": "repeals", "outgoing_relations-0-target": old.pk, "outgoing_relations-0-note": ""},
+        **{
+            "outgoing_relations-0-kind": "repeals",
+            "outgoing_relations-0-target": old.pk,
+            "outgoing_relations-0-note": "",
+        },
     )
     response = client.post("/admin/documents/document/add/", data)
     assert response.status_code == 302
@@ -126,10 +126,17 @@ def test_import_shows_a_preview_before_anything_is_applied(client, office, munic
 def test_export_holds_the_registry_requisites(client, office, municipality):
     DocumentFactory(authority=municipality, number="137-р", title="О создании опорных площадок")
     client.force_login(office)
-    response = client.post("/admin/documents/document/export/", {"format": "0", "resource": "0", **{
-        f"documentresource_{name}": "on"
-        for name in ("kind", "authority", "number", "date_signed", "title", "status", "is_public")
-    }})
+    response = client.post(
+        "/admin/documents/document/export/",
+        {
+            "format": "0",
+            "resource": "0",
+            **{
+                f"documentresource_{name}": "on"
+                for name in ("kind", "authority", "number", "date_signed", "title", "status", "is_public")
+            },
+        },
+    )
     assert response.status_code == 200
     body = response.content.decode("utf-8-sig")
     assert "137-р" in body and "О создании опорных площадок" in body

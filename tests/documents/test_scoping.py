@@ -28,7 +28,9 @@ def documents(region, municipality, other_municipality, school_a):
         "public": DocumentFactory(authority=municipality, title="Открытое распоряжение о графике", is_public=True),
         "local": DocumentFactory(authority=municipality, title="Внутреннее распоряжение Троицка", is_public=False),
         "regional": DocumentFactory(authority=region, title="Внутренний приказ министерства", is_public=False),
-        "elsewhere": DocumentFactory(authority=other_municipality, title="Внутреннее распоряжение Пласта", is_public=False),
+        "elsewhere": DocumentFactory(
+            authority=other_municipality, title="Внутреннее распоряжение Пласта", is_public=False
+        ),
     }
 
 
@@ -88,8 +90,6 @@ def test_a_file_is_only_served_under_its_own_document(client, documents):
 
 
 def test_relations_to_internal_documents_are_hidden_from_visitors(client, documents):
-    services.relation_add(
-        actor=None, source=documents["local"], kind="implements", target=documents["public"], note=""
-    )
+    services.relation_add(actor=None, source=documents["local"], kind="implements", target=documents["public"], note="")
     html = client.get(documents["public"].get_absolute_url()).content.decode()
     assert "Внутреннее распоряжение Троицка" not in html

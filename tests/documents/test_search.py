@@ -98,7 +98,9 @@ def test_words_that_match_nothing_find_nothing(registry):
     assert found("31.02.2022") == []  # not a date: searched as a number
 
 
-def test_title_matches_rank_above_file_text_matches(registry, municipality, docx_upload, django_capture_on_commit_callbacks):
+def test_title_matches_rank_above_file_text_matches(
+    registry, municipality, docx_upload, django_capture_on_commit_callbacks
+):
     in_text = DocumentFactory(authority=municipality, number="77", title="О плане работы на год")
     with django_capture_on_commit_callbacks(execute=True):
         services.document_file_add(

@@ -118,7 +118,9 @@ def test_status_transitions_are_checked(office, municipality, start, goal, allow
 
 def test_the_same_requisites_cannot_be_registered_twice(office, municipality):
     kind = DocumentKind.objects.get(slug="rasporyazhenie")
-    data = dict(kind=kind, authority=municipality, number="137-р", date_signed=dt.date(2022, 3, 15), title="О площадках")
+    data = dict(
+        kind=kind, authority=municipality, number="137-р", date_signed=dt.date(2022, 3, 15), title="О площадках"
+    )
     services.document_create(actor=office, **data)
     with pytest.raises(ValidationError) as error:
         services.document_create(actor=office, **{**data, "number": "137-Р"})
@@ -129,7 +131,12 @@ def test_a_coordinator_cannot_register_documents(coordinator_a, municipality):
     kind = DocumentKind.objects.get(slug="prikaz")
     with pytest.raises(PermissionDenied):
         services.document_create(
-            actor=coordinator_a, kind=kind, authority=municipality, number="1", date_signed=dt.date(2024, 1, 1), title="О"
+            actor=coordinator_a,
+            kind=kind,
+            authority=municipality,
+            number="1",
+            date_signed=dt.date(2024, 1, 1),
+            title="О",
         )
 
 

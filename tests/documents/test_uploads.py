@@ -34,7 +34,9 @@ def upload(name: str, data: bytes, content_type: str = "application/pdf"):
 
 def test_a_windows_executable_renamed_to_pdf_is_refused_and_nothing_stored(document, stored_files):
     with pytest.raises(ValidationError) as error:
-        services.document_file_add(actor=None, document=document, title="Текст", upload=upload("приказ.pdf", WINDOWS_EXE))
+        services.document_file_add(
+            actor=None, document=document, title="Текст", upload=upload("приказ.pdf", WINDOWS_EXE)
+        )
     assert "не является документом PDF, DOCX, ODT или XLSX" in " ".join(error.value.messages)
     assert DocumentFile.objects.count() == 0
     assert DocumentFileVersion.objects.count() == 0
@@ -60,7 +62,9 @@ def test_a_zip_that_is_not_an_office_document_is_refused(document):
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("readme.txt", "hello")
     with pytest.raises(ValidationError):
-        services.document_file_add(actor=None, document=document, title="Архив", upload=upload("a.docx", buffer.getvalue()))
+        services.document_file_add(
+            actor=None, document=document, title="Архив", upload=upload("a.docx", buffer.getvalue())
+        )
 
 
 @pytest.mark.parametrize(
@@ -118,9 +122,7 @@ def test_a_damaged_pdf_is_stored_and_the_failure_logged(
     assert "Скан" in response.content.decode()
 
 
-def test_a_new_edition_becomes_current_and_the_old_one_is_kept(
-    client, document, django_capture_on_commit_callbacks
-):
+def test_a_new_edition_becomes_current_and_the_old_one_is_kept(client, document, django_capture_on_commit_callbacks):
     import datetime as dt
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -93,7 +93,9 @@ def grow(authority, n: int, files: bool = True) -> None:
     tag = TagFactory()
     previous = None
     for _ in range(n):
-        document = DocumentFactory(authority=authority, title="О внедрении бережливых технологий", summary="опорная площадка")
+        document = DocumentFactory(
+            authority=authority, title="О внедрении бережливых технологий", summary="опорная площадка"
+        )
         document.tags.add(tag)
         if files:
             services.document_file_add(
