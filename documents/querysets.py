@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection, models
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Lower
 
 # Marks around the matched words in a headline; escaped text is put between them.
 HIGHLIGHT_START = "\u27e6"
@@ -104,11 +104,12 @@ class DocumentQuerySet(models.QuerySet):
         from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 
         parsed = ParsedQuery.parse(raw)
-        qs = self
+        # lower(number) is indexed (document_number_lower); iexact would use upper().
+        qs = self.alias(number_lower=Lower("number"))
         for day in parsed.dates:
-            qs = qs.filter(models.Q(date_signed=day) | models.Q(effective_from=day))
+            qs = qs.filter(date_signed=day)
         for number in parsed.numbers:
-            condition = models.Q(number__iexact=number)
+            condition = models.Q(number_lower=number)
             if number.isdigit() and len(number) == 4:
                 condition |= models.Q(date_signed__year=int(number))
             if number.isdigit():

@@ -156,3 +156,50 @@ def test_admin_list_query_count_does_not_grow(client, office, municipality, djan
     DocumentFactory.create_batch(40, authority=municipality)
     with django_assert_max_num_queries(15):
         assert client.get("/admin/documents/document/").status_code == 200
+
+
+def test_a_new_edition_uploaded_in_the_admin_keeps_the_old_one(
+    client, office, municipality, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    from documents import services
+
+    document = DocumentFactory(authority=municipality, title="Положение о проектном офисе")
+    with django_capture_on_commit_callbacks(execute=True):
+        document_file = services.document_file_add(
+            actor=None, document=document, title="Положение", upload=ContentFile(docx_bytes("Старая"), name="v1.docx")
+        )
+    client.force_login(office)
+    page = client.get(f"/admin/documents/document/{document.pk}/change/")
+    assert page.status_code == 200
+    assert "v1.docx" in page.content.decode()
+    data = {
+        "kind": document.kind_id,
+        "authority": municipality.pk,
+        "authority_genitive": "",
+        "number": document.number,
+        "date_signed": document.date_signed.strftime("%d.%m.%Y"),
+        "title": document.title,
+        "summary": "",
+        "effective_from": "",
+        "effective_until": "",
+        "is_public": "on",
+        **management("files", total=1, initial=1),
+        "files-0-id": document_file.pk,
+        "files-0-document": document.pk,
+        "files-0-title": "Положение",
+        "files-0-position": "0",
+        "files-0-upload": SimpleUploadedFile("v2.docx", docx_bytes("Новая редакция")),
+        "files-0-edition_date": "01.09.2023",
+        **management("outgoing_relations"),
+        **management("incoming_relations"),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/documents/document/{document.pk}/change/", data)
+    assert response.status_code == 302
+    versions = list(document_file.versions.order_by("pk"))
+    assert [(v.original_name, v.is_current) for v in versions] == [("v1.docx", False), ("v2.docx", True)]
+    assert versions[1].edition_date == dt.date(2023, 9, 1)
+    document.refresh_from_db()
+    assert document.file_text == "Новая редакция"
