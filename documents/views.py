@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Max, Min, Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -23,7 +23,9 @@ CONTENT_TYPES = {
 @require_GET
 def document_list(request: HttpRequest) -> HttpResponse:
     visible = Document.objects.visible_to(request.user)
-    years = [d.year for d in visible.dates("date_signed", "year", order="DESC")]
+    # First and last year from the date index: cheaper than DISTINCT over the table.
+    span = visible.aggregate(first=Min("date_signed"), last=Max("date_signed"))
+    years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
     filterset = DocumentFilter(
         request.GET or None,
         queryset=visible.select_related("kind", "authority").prefetch_related("tags"),
