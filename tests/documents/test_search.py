@@ -137,3 +137,10 @@ def test_highlighted_fragments_carry_no_markup_from_the_text(client, municipalit
     html = client.get("/documents/", {"q": "площадка"}).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "<mark>площадки</mark>" in html
+
+
+@pytest.mark.parametrize(
+    "query", ["'", "\\", ":*", "a & b | !c", "((", "№", "-", "о", "O'Брайен", "x" * 500, "1/2/3/4"]
+)
+def test_odd_input_never_breaks_the_page(client, registry, query):
+    assert client.get("/documents/", {"q": query}).status_code == 200
