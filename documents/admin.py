@@ -265,7 +265,8 @@ class DocumentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(DocumentKind)
-class DocumentKindAdmin(SimpleHistoryAdmin):
+class DocumentKindAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    formats = [CSV, XLSX]
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -273,7 +274,8 @@ class DocumentKindAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ImportExportModelAdmin):
+    formats = [CSV, XLSX]
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

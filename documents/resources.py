@@ -6,9 +6,11 @@ validated with full_clean() and the admin shows a preview before applying."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
-from documents.models import Document, DocumentKind, Tag
+from documents.models import Document, DocumentKind, DocumentStatus, Tag
 from leanedu.models import Organization
 
 
@@ -67,6 +69,19 @@ class DocumentResource(resources.ModelResource):
             row["status"] = "in_force"
         if row.get("is_public") in (None, ""):
             row["is_public"] = "1"
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # A status moves only through transitions and relations (services):
+        # an import sets it for new rows and leaves existing rows' status alone.
+        if field.attribute == "status" and instance.pk:
+            return
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if instance.pk is None and instance.status not in (DocumentStatus.DRAFT, DocumentStatus.IN_FORCE):
+            errors["status"] = ValidationError(_("A new document is registered as a draft or in force."))
+        super().validate_instance(instance, errors, validate_unique)
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)

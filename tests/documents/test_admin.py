@@ -203,3 +203,27 @@ def test_a_new_edition_uploaded_in_the_admin_keeps_the_old_one(
     assert versions[1].edition_date == dt.date(2023, 9, 1)
     document.refresh_from_db()
     assert document.file_text == "Новая редакция"
+
+
+def test_an_import_cannot_repeal_a_document_behind_the_registry_s_back(client, office, municipality):
+    from documents.resources import DocumentResource
+
+    document = DocumentFactory(
+        kind=DocumentKind.objects.get(slug="rasporyazhenie"),
+        authority=municipality,
+        number="488-р",
+        date_signed=dt.date(2021, 10, 12),
+        title="О внедрении",
+    )
+    import tablib
+
+    header = ["kind", "authority", "number", "date_signed", "title", "status", "is_public"]
+    rows = [
+        ["Распоряжение", municipality.short_name, "488-р", "12.10.2021", "О внедрении (уточнено)", "repealed", "1"],
+        ["Распоряжение", municipality.short_name, "500-р", "01.11.2021", "О новом", "repealed", "1"],
+    ]
+    result = DocumentResource().import_data(tablib.Dataset(*rows, headers=header), dry_run=False, raise_errors=False)
+    assert result.has_validation_errors()  # the new row may not start repealed
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.IN_FORCE
+    assert not Document.objects.filter(number="500-р").exists()
