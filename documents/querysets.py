@@ -109,19 +109,24 @@ class DocumentQuerySet(models.QuerySet):
         for day in parsed.dates:
             qs = qs.filter(date_signed=day)
         for number in parsed.numbers:
-            condition = models.Q(number_lower=number)
+            # The document with that number, and those whose text cites it
+            # («во исполнение распоряжения № 137-р»); a year also matches the date.
+            condition = models.Q(number_lower=number) | models.Q(search_vector=SearchQuery(number, config="simple"))
             if number.isdigit() and len(number) == 4:
                 condition |= models.Q(date_signed__year=int(number))
-            if number.isdigit():
-                condition |= models.Q(search_vector=SearchQuery(number, config="simple"))
             qs = qs.filter(condition)
+        # The document whose own number was typed comes first.
+        number_match = (
+            models.Case(models.When(number_lower__in=parsed.numbers, then=1), default=0)
+            if parsed.numbers
+            else models.Value(0)
+        )
+        qs = qs.annotate(number_match=number_match)
         tsquery = prefix_tsquery(parsed.words)
         if tsquery is None:
-            if not parsed.words:
-                return qs.annotate(rank=models.Value(1.0, output_field=models.FloatField()), headline=models.Value(""))
-            return qs.none().annotate(
-                rank=models.Value(1.0, output_field=models.FloatField()), headline=models.Value("")
-            )
+            none = models.Value(1.0, output_field=models.FloatField())
+            qs = qs.annotate(rank=none, headline=models.Value("")).order_by("-number_match", "-date_signed", "-pk")
+            return qs if not parsed.words else qs.none()
         query = SearchQuery(tsquery, config="simple", search_type="raw")
         return (
             qs.filter(search_vector=query)
@@ -141,5 +146,5 @@ class DocumentQuerySet(models.QuerySet):
                     fragment_delimiter=" … ",
                 ),
             )
-            .order_by("-rank", "-date_signed", "-pk")
+            .order_by("-number_match", "-rank", "-date_signed", "-pk")
         )

@@ -144,3 +144,14 @@ def test_highlighted_fragments_carry_no_markup_from_the_text(client, municipalit
 )
 def test_odd_input_never_breaks_the_page(client, registry, query):
     assert client.get("/documents/", {"q": query}).status_code == 200
+
+
+def test_a_number_also_finds_documents_citing_it_after_the_document_itself(registry, municipality):
+    DocumentFactory(
+        authority=municipality,
+        number="140-р",
+        date_signed=dt.date(2022, 9, 1),
+        title="О составе опорных площадок",
+        summary="Во исполнение распоряжения № 137-р утвердить список школ.",
+    )
+    assert found("137-р") == ["137-р", "140-р"]
