@@ -152,3 +152,40 @@ def test_the_requisites_line_is_in_the_usual_russian_form(municipality):
         "Распоряжение Управления образования администрации города Троицка от 15.03.2022 № 137-р "
         "«О создании опорных площадок по внедрению бережливых технологий»"
     )
+
+
+def test_deleting_a_file_removes_its_text_from_the_search_and_its_stored_editions(
+    municipality, stored_files, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    from documents.models import Document
+    from tests.documents.factories import docx_bytes
+
+    document = DocumentFactory(authority=municipality, title="О плане")
+    with django_capture_on_commit_callbacks(execute=True):
+        document_file = services.document_file_add(
+            actor=None,
+            document=document,
+            title="Приложение",
+            upload=ContentFile(docx_bytes("мониторинг"), name="a.docx"),
+        )
+    assert Document.objects.search("мониторинг").exists()
+    assert len(stored_files()) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_file_delete(actor=None, document_file=document_file)
+    assert not Document.objects.search("мониторинг").exists()
+    assert stored_files() == []
+
+
+def test_office_puts_a_draft_into_force_from_the_admin_list(client, office, municipality):
+    document = DocumentFactory(authority=municipality, status=DocumentStatus.DRAFT)
+    client.force_login(office)
+    response = client.post(
+        "/admin/documents/document/",
+        {"action": "put_in_force", "_selected_action": [document.pk]},
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.IN_FORCE
+    assert document.history.first().history_user == office
