@@ -85,6 +85,7 @@ def test_relations_are_shown_on_both_documents(client, old_order, new_order):
     assert "отменяет (признаёт утратившим силу)" in source_html and "О порядке приёма" in source_html
     assert "отменён (признан утратившим силу) документом" in target_html and "О новом порядке приёма" in target_html
     assert "Утратил силу" in target_html
+    assert "Документ утратил силу с 01.06.2023" in target_html
 
 
 def test_a_relation_to_itself_or_twice_is_refused(old_order, new_order):
