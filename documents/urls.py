@@ -1,10 +1,10 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from leanedu.views import under_construction
+from documents import views
 
 app_name = "documents"
 urlpatterns = [
-    path("", under_construction, {"title": _("Documents")}, name="list"),
-    path("<int:pk>/", under_construction, {"title": _("Document")}, name="detail"),
+    path("", views.document_list, name="list"),
+    path("<int:pk>/", views.document_detail, name="detail"),
+    path("<int:pk>/files/<int:version_pk>/", views.file_download, name="file"),
 ]

@@ -1,0 +1,352 @@
+"""The office's back office for the registry. Every write goes through the
+services, so the admin checks and records exactly what the pages and the
+import do."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from documents import services
+from documents.models import (
+    Document,
+    DocumentFile,
+    DocumentFileVersion,
+    DocumentKind,
+    DocumentRelation,
+    DocumentStatus,
+    Tag,
+)
+from documents.resources import DocumentResource
+from documents.uploads import check_upload
+
+
+class UploadField(forms.FileField):
+    """A file field that checks the content and the size before anything is stored."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and hasattr(upload, "size") and upload is not initial:
+            check_upload(upload)
+        return upload
+
+
+class DocumentFileInlineForm(forms.ModelForm):
+    upload = UploadField(
+        label=_("file (PDF, DOCX, ODT, XLSX)"),
+        required=False,
+        help_text=_("For an existing file, a new upload becomes its current edition; the old one is kept."),
+    )
+    edition_date = forms.DateField(label=_("edition of"), required=False, widget=admin.widgets.AdminDateWidget)
+
+    class Meta:
+        model = DocumentFile
+        fields = ["title", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk and not cleaned.get("upload") and not cleaned.get("DELETE") and self.has_changed():
+            self.add_error("upload", _("Choose the file to upload."))
+        return cleaned
+
+
+class DocumentFileInline(admin.TabularInline):
+    model = DocumentFile
+    form = DocumentFileInlineForm
+    extra = 1
+    fields = ["title", "position", "current_edition", "upload", "edition_date"]
+    readonly_fields = ["current_edition"]
+
+    @admin.display(description=_("current edition"))
+    def current_edition(self, obj):
+        version = obj.current_version if obj and obj.pk else None
+        if version is None:
+            return "—"
+        return f"{version.original_name} ({version.get_extraction_status_display()})"
+
+
+class OutgoingRelationInline(admin.TabularInline):
+    model = DocumentRelation
+    fk_name = "source"
+    extra = 1
+    fields = ["kind", "target", "note"]
+    autocomplete_fields = ["target"]
+    verbose_name = _("relation to another document")
+    verbose_name_plural = _("this document refers to")
+
+
+class IncomingRelationInline(admin.TabularInline):
+    model = DocumentRelation
+    fk_name = "target"
+    extra = 0
+    fields = ["source", "kind", "note"]
+    readonly_fields = ["source", "kind", "note"]
+    can_delete = False
+    verbose_name_plural = _("documents that refer to this one")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class DocumentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = [
+            "kind",
+            "authority",
+            "authority_genitive",
+            "number",
+            "date_signed",
+            "title",
+            "summary",
+            "status",
+            "effective_from",
+            "effective_until",
+            "is_public",
+            "tags",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            # A new document starts as a draft or in force; later changes are transitions.
+            self.fields["status"].choices = [
+                (DocumentStatus.DRAFT, DocumentStatus.DRAFT.label),
+                (DocumentStatus.IN_FORCE, DocumentStatus.IN_FORCE.label),
+            ]
+
+
+@admin.register(Document)
+class DocumentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    form = DocumentAdminForm
+    resource_classes = [DocumentResource]
+    formats = [CSV, XLSX]
+    list_display = ["number", "date_signed", "kind", "title", "authority", "status", "is_public"]
+    list_display_links = ["number", "title"]
+    list_filter = [
+        "kind",
+        "status",
+        "is_public",
+        ("authority", admin.RelatedOnlyFieldListFilter),
+        "tags",
+        ("date_signed", admin.DateFieldListFilter),
+    ]
+    list_select_related = ["kind", "authority"]
+    search_fields = ["number", "title", "summary"]
+    autocomplete_fields = ["authority", "kind", "tags"]
+    date_hierarchy = "date_signed"
+    inlines = [DocumentFileInline, OutgoingRelationInline, IncomingRelationInline]
+    actions = ["put_in_force", "mark_repealed", "mark_amended"]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["kind", "authority", "authority_genitive", "number", "date_signed", "title", "summary"]}),
+        (_("Status and publication"), {"fields": ["status", "effective_from", "effective_until", "is_public", "tags"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["status"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
+        if change:
+            document = services.document_update(actor=request.user, document=obj, **data)
+        else:
+            document = services.document_create(
+                actor=request.user, status=form.cleaned_data.get("status", DocumentStatus.IN_FORCE), **data
+            )
+            obj.pk = document.pk
+            obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        # Tags through the service; inlines through save_formset below.
+        form.instance.tags.set(form.cleaned_data.get("tags", []))
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        document = form.instance
+        # The admin's change message reads these; the services did the saving.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if formset.model is DocumentFile:
+            self._save_files(request, document, formset)
+        elif formset.model is DocumentRelation and formset.fk.name == "source":
+            self._save_relations(request, document, formset)
+
+    def _save_files(self, request, document, formset):
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() and not inline_form.instance.pk:
+                continue
+            data = inline_form.cleaned_data
+            instance = inline_form.instance
+            if data.get("DELETE") and instance.pk:
+                services.document_file_delete(actor=request.user, document_file=instance)
+            elif not instance.pk:
+                services.document_file_add(
+                    actor=request.user,
+                    document=document,
+                    title=data["title"],
+                    position=data.get("position") or 0,
+                    upload=data["upload"],
+                    edition_date=data.get("edition_date"),
+                )
+            else:
+                if {"title", "position"} & set(inline_form.changed_data):
+                    services.document_file_update(
+                        actor=request.user, document_file=instance, title=data["title"], position=data["position"]
+                    )
+                if data.get("upload"):
+                    services.file_version_add(
+                        actor=request.user,
+                        document_file=instance,
+                        upload=data["upload"],
+                        edition_date=data.get("edition_date"),
+                    )
+
+    def _save_relations(self, request, document, formset):
+        for inline_form in formset.forms:
+            data = getattr(inline_form, "cleaned_data", None)
+            if not data:
+                continue
+            instance = inline_form.instance
+            if data.get("DELETE") and instance.pk:
+                services.relation_remove(actor=request.user, relation=instance)
+            elif not instance.pk:
+                services.relation_add(
+                    actor=request.user,
+                    source=document,
+                    kind=data["kind"],
+                    target=data["target"],
+                    note=data.get("note", ""),
+                )
+            elif inline_form.changed_data:
+                # A changed relation is a different relation: remove and register anew.
+                with transaction.atomic():
+                    old = DocumentRelation.objects.get(pk=instance.pk)
+                    services.relation_remove(actor=request.user, relation=old)
+                    services.relation_add(
+                        actor=request.user,
+                        source=document,
+                        kind=data["kind"],
+                        target=data["target"],
+                        note=data.get("note", ""),
+                    )
+
+    def _transition(self, request, queryset, status):
+        done = 0
+        for document in queryset:
+            try:
+                services.document_change_status(actor=request.user, document=document, status=status)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"№ {document.number}: {' '.join(exc.messages)}", messages.ERROR)
+        if done:
+            self.message_user(request, _("Status changed: %(n)d.") % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Put into force"), permissions=["change"])
+    def put_in_force(self, request, queryset):
+        self._transition(request, queryset, DocumentStatus.IN_FORCE)
+
+    @admin.action(description=_("Mark as no longer in force"), permissions=["change"])
+    def mark_repealed(self, request, queryset):
+        self._transition(request, queryset, DocumentStatus.REPEALED)
+
+    @admin.action(description=_("Mark as amended"), permissions=["change"])
+    def mark_amended(self, request, queryset):
+        self._transition(request, queryset, DocumentStatus.AMENDED)
+
+
+@admin.register(DocumentKind)
+class DocumentKindAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    formats = [CSV, XLSX]
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(ImportExportModelAdmin):
+    formats = [CSV, XLSX]
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class DocumentFileVersionInline(admin.TabularInline):
+    model = DocumentFileVersion
+    extra = 0
+    fields = [
+        "original_name",
+        "file_type",
+        "size",
+        "edition_date",
+        "is_current",
+        "extraction_status",
+        "sha256",
+        "uploaded_at",
+        "uploaded_by",
+    ]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DocumentFile)
+class DocumentFileAdmin(SimpleHistoryAdmin):
+    """Files and their editions, read here; uploads go through the document's page."""
+
+    list_display = ["title", "document", "position"]
+    list_select_related = ["document"]
+    search_fields = ["title", "document__number", "document__title"]
+    autocomplete_fields = ["document"]
+    inlines = [DocumentFileVersionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(document__in=Document.objects.visible_to(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DocumentRelation)
+class DocumentRelationAdmin(SimpleHistoryAdmin):
+    list_display = ["source", "kind", "target", "note", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["source", "target"]
+    search_fields = ["source__number", "source__title", "target__number", "target__title"]
+    autocomplete_fields = ["source", "target"]
+
+    def get_queryset(self, request):
+        visible = Document.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(source__in=visible, target__in=visible)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["source", "kind", "target"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj._history_user = request.user
+            obj.save(update_fields=["note"])
+            return
+        relation = services.relation_add(
+            actor=request.user, source=obj.source, kind=obj.kind, target=obj.target, note=obj.note
+        )
+        obj.pk = relation.pk
+
+    def delete_model(self, request, obj):
+        services.relation_remove(actor=request.user, relation=obj)
+
+    def delete_queryset(self, request, queryset):
+        for relation in queryset:
+            services.relation_remove(actor=request.user, relation=relation)

@@ -1,0 +1,314 @@
+"""Every write to the registry. Each takes the acting user (None for the
+system: demo data, background tasks), runs in a transaction and validates the
+rows with full_clean() before saving; status changes are named transitions
+recorded in history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from documents.conf import FILE_TEXT_MAX_CHARS
+from documents.models import (
+    Document,
+    DocumentFile,
+    DocumentFileVersion,
+    DocumentKind,
+    DocumentRelation,
+    DocumentStatus,
+    ExtractionStatus,
+    RelationKind,
+    Tag,
+)
+from documents.uploads import check_upload, sha256_of
+
+logger = logging.getLogger(__name__)
+
+# Which status may follow which. Repealed → in force undoes a mistaken repeal.
+TRANSITIONS: dict[str, set[str]] = {
+    DocumentStatus.DRAFT: {DocumentStatus.IN_FORCE},
+    DocumentStatus.IN_FORCE: {DocumentStatus.AMENDED, DocumentStatus.REPEALED},
+    DocumentStatus.AMENDED: {DocumentStatus.IN_FORCE, DocumentStatus.REPEALED},
+    DocumentStatus.REPEALED: {DocumentStatus.IN_FORCE},
+}
+# A source in one of these statuses acts on the documents it refers to.
+EFFECTIVE = (DocumentStatus.IN_FORCE, DocumentStatus.AMENDED)
+
+EDITABLE_FIELDS = (
+    "kind",
+    "authority",
+    "authority_genitive",
+    "number",
+    "date_signed",
+    "title",
+    "summary",
+    "effective_from",
+    "effective_until",
+    "is_public",
+)
+
+
+def _require(actor, permission: str) -> None:
+    """System writes (actor None) are trusted; people need the permission."""
+    if actor is not None and not actor.has_perm(permission):
+        raise PermissionDenied
+
+
+def _save(instance, actor, reason: str = "") -> None:
+    instance.full_clean()
+    instance._history_user = actor
+    instance._change_reason = reason or None
+    instance.save()
+
+
+@transaction.atomic
+def document_create(
+    *,
+    actor,
+    kind: DocumentKind,
+    authority,
+    number: str,
+    date_signed: dt.date,
+    title: str,
+    status: str = DocumentStatus.IN_FORCE,
+    tags: Iterable[Tag] = (),
+    **fields,
+) -> Document:
+    """Register a document. New documents start as a draft or in force."""
+    _require(actor, "documents.add_document")
+    if status not in (DocumentStatus.DRAFT, DocumentStatus.IN_FORCE):
+        raise ValidationError({"status": _("A new document is registered as a draft or in force.")})
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    document = Document(
+        kind=kind,
+        authority=authority,
+        number=number.strip(),
+        date_signed=date_signed,
+        title=title.strip(),
+        status=status,
+        **fields,
+    )
+    _save(document, actor, "registered")
+    if tags:
+        document.tags.set(tags)
+    return document
+
+
+@transaction.atomic
+def document_update(*, actor, document: Document, tags: Iterable[Tag] | None = None, **fields) -> Document:
+    """Change a document's requisites (not its status: see document_change_status)."""
+    _require(actor, "documents.change_document")
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable here: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(document, name, value)
+    _save(document, actor, "requisites changed")
+    if tags is not None:
+        document.tags.set(tags)
+    return document
+
+
+@transaction.atomic
+def document_change_status(*, actor, document: Document, status: str, reason: str = "") -> Document:
+    """Move a document to ``status`` if the transition is allowed. A document
+    coming into force applies its relations to the documents it amends or repeals."""
+    _require(actor, "documents.change_document")
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if status == document.status:
+        return document
+    if status not in TRANSITIONS[document.status]:
+        raise ValidationError(
+            _("A document cannot go from “%(old)s” to “%(new)s”."),
+            code="transition",
+            params={"old": document.get_status_display(), "new": DocumentStatus(status).label},
+        )
+    document.status = status
+    _save(document, actor, reason or f"status: {status}")
+    if status in EFFECTIVE:
+        for relation in document.outgoing_relations.select_related("target"):
+            _apply_relation(actor, relation)
+    return document
+
+
+def _apply_relation(actor, relation: DocumentRelation) -> None:
+    """What an effective amending or repealing act does to its target."""
+    source = relation.source
+    if source.status not in EFFECTIVE:
+        return
+    target = Document.objects.select_for_update().get(pk=relation.target_id)
+    reason = f"{relation.get_kind_display()}: № {source.number} от {source.date_signed:%d.%m.%Y}"
+    if relation.kind == RelationKind.REPEALS and target.status != DocumentStatus.REPEALED:
+        target.status = DocumentStatus.REPEALED
+        ends = source.effective_from or source.date_signed
+        if target.effective_until is None and (target.effective_from is None or ends >= target.effective_from):
+            target.effective_until = ends
+        _save(target, actor, reason)
+    elif relation.kind == RelationKind.AMENDS and target.status == DocumentStatus.IN_FORCE:
+        target.status = DocumentStatus.AMENDED
+        _save(target, actor, reason)
+
+
+@transaction.atomic
+def relation_add(*, actor, source: Document, kind: str, target: Document, note: str = "") -> DocumentRelation:
+    """Register «source <kind> target». A repeal marks the target “no longer
+    in force” and an amendment marks it “amended”, in the same transaction
+    (once the source itself is in force)."""
+    _require(actor, "documents.add_documentrelation")
+    relation = DocumentRelation(source=source, kind=RelationKind(kind), target=target, note=note)
+    _save(relation, actor)
+    _apply_relation(actor, relation)
+    return relation
+
+
+@transaction.atomic
+def relation_remove(*, actor, relation: DocumentRelation) -> None:
+    """Delete a relation registered by mistake; the status it gave the target
+    is taken back when no other effective act keeps it."""
+    _require(actor, "documents.delete_documentrelation")
+    target = Document.objects.select_for_update().get(pk=relation.target_id)
+    kind = relation.kind
+    relation._history_user = actor
+    relation.delete()
+    remaining = target.incoming_relations.filter(source__status__in=EFFECTIVE)
+    repealed = remaining.filter(kind=RelationKind.REPEALS).exists()
+    amended = remaining.filter(kind=RelationKind.AMENDS).exists()
+    if kind == RelationKind.REPEALS and target.status == DocumentStatus.REPEALED and not repealed:
+        target.status = DocumentStatus.AMENDED if amended else DocumentStatus.IN_FORCE
+        _save(target, actor, "repealing relation removed")
+    elif kind == RelationKind.AMENDS and target.status == DocumentStatus.AMENDED and not amended:
+        target.status = DocumentStatus.IN_FORCE
+        _save(target, actor, "amending relation removed")
+
+
+@transaction.atomic
+def document_file_add(
+    *, actor, document: Document, title: str, upload, edition_date: dt.date | None = None, position: int | None = None
+) -> DocumentFile:
+    """Attach a new file (the act, an annex) with its first edition."""
+    _require(actor, "documents.add_documentfile")
+    file_type = check_upload(upload)  # before anything is written
+    if position is None:
+        position = document.files.count()
+    document_file = DocumentFile(document=document, title=title.strip(), position=position)
+    _save(document_file, actor)
+    _store_version(actor, document_file, upload, file_type, edition_date)
+    return document_file
+
+
+@transaction.atomic
+def document_file_update(*, actor, document_file: DocumentFile, title: str, position: int) -> DocumentFile:
+    _require(actor, "documents.change_documentfile")
+    document_file.title = title.strip()
+    document_file.position = position
+    _save(document_file, actor)
+    return document_file
+
+
+@transaction.atomic
+def file_version_add(
+    *, actor, document_file: DocumentFile, upload, edition_date: dt.date | None = None
+) -> DocumentFileVersion:
+    """A new edition of a file: it becomes current, the old ones are kept."""
+    _require(actor, "documents.add_documentfileversion")
+    file_type = check_upload(upload)
+    return _store_version(actor, document_file, upload, file_type, edition_date)
+
+
+def _store_version(actor, document_file, upload, file_type, edition_date) -> DocumentFileVersion:
+    for old in document_file.versions.select_for_update().filter(is_current=True):
+        old.is_current = False
+        old._history_user = actor
+        old.save(update_fields=["is_current"])
+    version = DocumentFileVersion(
+        document_file=document_file,
+        original_name=(getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255] or f"file.{file_type}",
+        file_type=file_type,
+        size=upload.size,
+        sha256=sha256_of(upload),
+        edition_date=edition_date,
+        is_current=True,
+        uploaded_at=timezone.now(),
+        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+        extraction_status=ExtractionStatus.PENDING,
+    )
+    version.full_clean(exclude=["file"])
+    version.file.save(version.original_name, upload, save=False)
+    version._history_user = actor
+    version.save()
+    document_id = document_file.document_id
+    transaction.on_commit(lambda: _enqueue_extraction(version.pk, document_id))
+    return version
+
+
+def _enqueue_extraction(version_id: int, document_id: int) -> None:
+    from documents.tasks import extract_version_text
+
+    try:
+        extract_version_text.enqueue(version_id=version_id)
+    except Exception:  # a queue that is down must not turn an upload into a 500
+        logger.exception("could not enqueue text extraction of file edition %s", version_id)
+
+
+@transaction.atomic
+def document_file_delete(*, actor, document_file: DocumentFile) -> None:
+    """Remove a file with all its editions (stored files are deleted after commit)."""
+    _require(actor, "documents.delete_documentfile")
+    document_id = document_file.document_id
+    names = [(v.file.storage, v.file.name) for v in document_file.versions.all()]
+    document_file._history_user = actor
+    document_file.delete()
+    document_refresh_file_text(document_id=document_id)
+
+    def remove_files():
+        for storage, name in names:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.warning("could not delete stored file %s", name)
+
+    transaction.on_commit(remove_files)
+
+
+def file_version_extract_text(*, version_id: int) -> str:
+    """Extract one edition's text (a background task calls this). Never raises
+    on a bad file: the edition keeps its file, the status says what happened."""
+    from documents.extraction import extract_text
+
+    version = DocumentFileVersion.objects.select_related("document_file").filter(pk=version_id).first()
+    if version is None:
+        return "missing"
+    try:
+        with version.file.open("rb") as handle:
+            data = handle.read()
+        text = extract_text(data, version.file_type)
+        status = ExtractionStatus.DONE if text.strip() else ExtractionStatus.EMPTY
+    except Exception:
+        logger.warning("text extraction failed for file edition %s (%s)", version_id, version.file_type, exc_info=True)
+        text, status = "", ExtractionStatus.FAILED
+    with transaction.atomic():
+        DocumentFileVersion.objects.filter(pk=version_id).update(
+            text=text[:FILE_TEXT_MAX_CHARS], extraction_status=status
+        )
+        document_refresh_file_text(document_id=version.document_file.document_id)
+    return status
+
+
+def document_refresh_file_text(*, document_id: int) -> None:
+    """Gather the text of the current editions into the document's search text
+    (the database trigger turns it into the search vector)."""
+    texts = (
+        DocumentFileVersion.objects.filter(document_file__document_id=document_id, is_current=True)
+        .order_by("document_file__position", "document_file__pk")
+        .values_list("text", flat=True)
+    )
+    combined = "\n".join(t for t in texts if t)[:FILE_TEXT_MAX_CHARS]
+    Document.objects.filter(pk=document_id).update(file_text=combined)

@@ -1,0 +1,92 @@
+"""Public pages of the registry: the list with search, a document, its files."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Max, Min, Prefetch
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from documents.conf import PAGE_SIZE
+from documents.filters import DocumentFilter
+from documents.models import Document, DocumentFileVersion, DocumentRelation
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_GET
+def document_list(request: HttpRequest) -> HttpResponse:
+    visible = Document.objects.visible_to(request.user)
+    # First and last year from the date index: cheaper than DISTINCT over the table.
+    span = visible.aggregate(first=Min("date_signed"), last=Max("date_signed"))
+    years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
+    filterset = DocumentFilter(
+        request.GET or None,
+        queryset=visible.select_related("kind", "authority").prefetch_related("tags"),
+        years=years,
+        request=request,
+    )
+    documents = filterset.qs if filterset.is_bound else filterset.queryset
+    ordering = filterset.ordering() if filterset.is_bound else ("-date_signed", "-pk")
+    if ordering:
+        documents = documents.order_by(*ordering)
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "documents/document_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "search_text": filterset.search_text if filterset.is_bound else "",
+            "query_string": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visible = Document.objects.visible_to(request.user)
+    document = get_object_or_404(
+        visible.select_related("kind", "authority").prefetch_related(
+            "tags",
+            Prefetch("files__versions", queryset=DocumentFileVersion.objects.order_by("-is_current", "-uploaded_at")),
+            Prefetch(
+                "outgoing_relations",
+                queryset=DocumentRelation.objects.filter(target__in=visible).select_related("target__kind"),
+            ),
+            Prefetch(
+                "incoming_relations",
+                queryset=DocumentRelation.objects.filter(source__in=visible).select_related("source__kind"),
+            ),
+        ),
+        pk=pk,
+    )
+    return render(request, "documents/document_detail.html", {"document": document})
+
+
+@require_GET
+def file_download(request: HttpRequest, pk: int, version_pk: int) -> FileResponse:
+    """A file of a document the reader may see; internal ones stay internal."""
+    version = get_object_or_404(
+        DocumentFileVersion.objects.filter(
+            document_file__document__in=Document.objects.visible_to(request.user),
+            document_file__document_id=pk,
+        ),
+        pk=version_pk,
+    )
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=version.download_name,
+        content_type=CONTENT_TYPES.get(version.file_type, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
