@@ -16,7 +16,7 @@ Rules (shown on the dashboard):
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators import conf
-from indicators.models import Aggregation, Direction, Indicator, Method, Period, PeriodKind, Target, Value
+from indicators.models import Aggregation, Direction, Indicator, Method, Period, PeriodKind, Target
 
 HUNDRED = Decimal(100)
 
@@ -160,6 +160,10 @@ class RollUp:
     def light(self) -> str:
         return traffic_light(self.percent)
 
+    @property
+    def light_label(self) -> str:
+        return TRAFFIC_LIGHT_LABELS[self.light]
+
 
 def rollup(values, period: Period, indicators: dict[int, Indicator], *, group_by=None) -> dict:
     """Roll the organisations' facts up per indicator (``group_by=None``) or
@@ -253,9 +257,7 @@ def computed_values(organizations, on_date: datetime.date | None = None) -> dict
     completed = Project.objects.filter(status=ProjectStatus.COMPLETED, organization_id__in=org_ids)
     orgs = organizations.education().aggregate(
         total=Count("pk"),
-        with_completed=Count(
-            "pk", filter=Q(Exists(completed.filter(organization_id=OuterRef("pk"))))
-        ),
+        with_completed=Count("pk", filter=Q(Exists(completed.filter(organization_id=OuterRef("pk"))))),
     )
     reached_q = (Q(direction="higher") & Q(actual_value__gte=F("target_value"))) | (
         Q(direction="lower") & Q(actual_value__lte=F("target_value"))

@@ -276,7 +276,9 @@ class Value(models.Model):
     submitted → approved (locked) or returned with a reason; an approved value
     is reopened only with a reason, and history keeps every earlier version."""
 
-    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
+    )
     period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="values")
     organization = models.ForeignKey(
         "leanedu.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"

@@ -29,7 +29,9 @@ class IndicatorQuerySet(models.QuerySet):
         return self.exclude(method="entered")
 
     def active_in(self, year: int) -> IndicatorQuerySet:
-        return self.filter(Q(active_from_year__lte=year), Q(active_until_year__isnull=True) | Q(active_until_year__gte=year))
+        return self.filter(
+            Q(active_from_year__lte=year), Q(active_until_year__isnull=True) | Q(active_until_year__gte=year)
+        )
 
 
 class TargetQuerySet(models.QuerySet):

@@ -58,8 +58,7 @@ def values_save(
     if not can_enter_for(actor, organization):
         raise PermissionDenied(_("You cannot enter values for this organisation."))
     existing = {
-        v.indicator_id: v
-        for v in Value.objects.select_for_update().filter(organization=organization, period=period)
+        v.indicator_id: v for v in Value.objects.select_for_update().filter(organization=organization, period=period)
     }
     saved: list[Value] = []
     errors: dict[str, list[str]] = {}
