@@ -31,7 +31,9 @@ def _fmt(value: Decimal | None) -> str:
     return text.replace(".", ",")
 
 
-def bar_chart(chart_id: str, title: str, bars: list[Bar], *, unit: str = "", reference: Decimal | None = None) -> SafeString:
+def bar_chart(
+    chart_id: str, title: str, bars: list[Bar], *, unit: str = "", reference: Decimal | None = None
+) -> SafeString:
     """Horizontal bars, one per label; a vertical line marks ``reference``
     (e.g. 100 % of target) and a tick per bar marks its own target."""
     row_h, label_w, chart_w, pad = 26, 260, 420, 10
@@ -106,5 +108,3 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar], *, unit: str = "", ref
         title,
         mark_safe("".join(parts)),  # noqa: S308 — every part is built by format_html
     )
-
-

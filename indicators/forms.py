@@ -24,7 +24,10 @@ class FilterForm(forms.Form):
 
     period = PeriodChoiceField(label=_("Period"), queryset=Period.objects.none(), required=False, empty_label=None)
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Organization.objects.none(), required=False, empty_label=_("All municipalities")
+        label=_("Municipality"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("All municipalities"),
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -67,7 +70,9 @@ class ImportForm(forms.Form):
 
 
 class EntryPeriodForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.none(), empty_label=None)
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.none(), empty_label=None
+    )
     period = PeriodChoiceField(label=_("Period"), queryset=Period.objects.none(), empty_label=None)
 
     def __init__(self, *args, organizations=None, **kwargs):

@@ -163,10 +163,7 @@ def values_import(*, actor, source, period: Period, approve: bool = False) -> Im
             raise ValidationError(_("The file has errors; nothing was imported."))
         now = timezone.now()
         status = ValueStatus.APPROVED if approve else ValueStatus.SUBMITTED
-        existing = {
-            (v.organization_id, v.indicator_id): v
-            for v in Value.objects.filter(period=period)
-        }
+        existing = {(v.organization_id, v.indicator_id): v for v in Value.objects.filter(period=period)}
         to_create, to_update = [], []
         for row in preview.rows:
             value = existing.get((row.organization_id, row.indicator_id))
@@ -195,7 +192,17 @@ def values_import(*, actor, source, period: Period, approve: bool = False) -> Im
             bulk_update_with_history(
                 to_update,
                 Value,
-                ["value", "comment", "status", "entered_by", "submitted_at", "updated_at", "return_reason", "reviewed_by", "reviewed_at"],
+                [
+                    "value",
+                    "comment",
+                    "status",
+                    "entered_by",
+                    "submitted_at",
+                    "updated_at",
+                    "return_reason",
+                    "reviewed_by",
+                    "reviewed_at",
+                ],
                 batch_size=batch,
                 default_user=actor,
                 default_change_reason=reason,

@@ -164,12 +164,18 @@ def value_reopen(*, actor, value: Value, reason: str) -> Value:
     return value
 
 
+def _locked(values: Iterable[Value]):
+    """The same values re-read and locked for the rest of the transaction."""
+    ids = [v.pk for v in values]
+    return Value.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+
+
 @transaction.atomic
 def values_approve(*, actor, values: Iterable[Value]) -> tuple[int, int]:
     """Approve every submitted value of ``values``; returns (approved, skipped)."""
     _require_reviewer(actor)
     done = skipped = 0
-    for value in values:
+    for value in _locked(values):
         if value.status == ValueStatus.SUBMITTED:
             value_approve(actor=actor, value=value)
             done += 1
@@ -184,7 +190,7 @@ def values_return(*, actor, values: Iterable[Value], reason: str) -> tuple[int, 
     if not (reason or "").strip():
         raise ValidationError(_("Give a reason for returning the value."))
     done = skipped = 0
-    for value in values:
+    for value in _locked(values):
         if value.status == ValueStatus.SUBMITTED:
             value_return(actor=actor, value=value, reason=reason)
             done += 1
@@ -199,7 +205,7 @@ def values_reopen(*, actor, values: Iterable[Value], reason: str) -> tuple[int, 
     if not (reason or "").strip():
         raise ValidationError(_("Give a reason for reopening an approved value."))
     done = skipped = 0
-    for value in values:
+    for value in _locked(values):
         if value.status == ValueStatus.APPROVED:
             value_reopen(actor=actor, value=value, reason=reason)
             done += 1

@@ -152,7 +152,11 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "chart-time",
         _("%(name)s: fact and target by year") % {"name": indicator.name},
         [
-            charts.Bar(str(row["period"].year), row["r"].fact if row["r"] else None, target=row["r"].target if row["r"] else None)
+            charts.Bar(
+                str(row["period"].year),
+                row["r"].fact if row["r"] else None,
+                target=row["r"].target if row["r"] else None,
+            )
             for row in over_time
         ],
         unit=unit,
@@ -210,7 +214,8 @@ def entry(request: HttpRequest) -> HttpResponse:
     if organization is None or period is None:
         return render(request, "indicators/entry.html", {"chooser": chooser})
     current = {
-        v.indicator_id: v for v in Value.objects.editable_by(request.user).filter(organization=organization, period=period)
+        v.indicator_id: v
+        for v in Value.objects.editable_by(request.user).filter(organization=organization, period=period)
     }
     indicators = Indicator.objects.entered().active_in(period.year).filter(level="organization")
     rows = [(indicator, current.get(indicator.pk)) for indicator in indicators]
@@ -288,7 +293,10 @@ def _report_params(request):
         return None, None, None
     separator = form.cleaned_data.get("separator") or conf.csv_separator()
     municipality = form.cleaned_data["municipality"]
-    if municipality is not None and not Organization.objects.visible_to(request.user).filter(pk=municipality.pk).exists():
+    if (
+        municipality is not None
+        and not Organization.objects.visible_to(request.user).filter(pk=municipality.pk).exists()
+    ):
         raise PermissionDenied
     return form.cleaned_data["period"], municipality, separator
 
@@ -405,4 +413,3 @@ def import_apply(request: HttpRequest) -> HttpResponse:
         % {"created": preview.to_create, "updated": preview.to_update, "period": period.label},
     )
     return redirect("reports:index")
-
