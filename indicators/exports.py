@@ -269,7 +269,7 @@ def official_xlsx(values, period: Period, *, municipality: Organization | None =
     def flush(r):
         if current_muni is None:
             return r
-        sheet.write_string(r, 0, "", fmt["group"])
+        sheet.write_blank(r, 0, None, fmt["group"])
         sheet.write_string(r, 1, current_muni, fmt["group"])
         for col in range(2, 7):
             sheet.write_blank(r, col, None, fmt["group"])
@@ -299,7 +299,7 @@ def official_xlsx(values, period: Period, *, municipality: Organization | None =
     for row, indicator, fact, percent in iter_org_facts(approved, period, indicators, order):
         if row["organization_id"] != current_org:
             current_org, n = row["organization_id"], 0
-            sheet.write_string(r, 0, "", fmt["group"])
+            sheet.write_blank(r, 0, None, fmt["group"])
             sheet.write_string(
                 r,
                 1,
