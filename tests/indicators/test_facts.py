@@ -71,7 +71,9 @@ def registries(region, school_a, school_b, school_elsewhere):
     in_force, repealed, expired = doc("1-р"), doc("2-р", "repealed"), doc("3-р", until=datetime.date(2025, 1, 1))
     d = datetime.date
     PilotSite.objects.create(organization=school_a, document=in_force, starts_on=d(2024, 1, 1))  # active
-    PilotSite.objects.create(organization=school_a, document=in_force, starts_on=d(2025, 1, 1), level="regional")  # active
+    PilotSite.objects.create(
+        organization=school_a, document=in_force, starts_on=d(2025, 1, 1), level="regional"
+    )  # active
     PilotSite.objects.create(organization=school_b, document=repealed, starts_on=d(2024, 1, 1))  # repealed
     PilotSite.objects.create(organization=school_b, document=in_force, starts_on=d(2023, 1, 1), ends_on=d(2024, 12, 31))
     PilotSite.objects.create(organization=school_elsewhere, document=expired, starts_on=d(2024, 1, 1))  # expired

@@ -77,7 +77,11 @@ def test_one_bad_row_anywhere_means_nothing_is_saved(office, periods, indicators
 
 
 def test_a_clean_file_is_applied_with_history(office, periods, indicators, school_a, school_b, q3):
-    rows = [(school_a.pk, "T-TRAINED", 3, "по журналу"), (school_a.pk, "T-SHARE", "40,5"), (school_b.pk, "T-WAIT", 12.0)]
+    rows = [
+        (school_a.pk, "T-TRAINED", 3, "по журналу"),
+        (school_a.pk, "T-SHARE", "40,5"),
+        (school_b.pk, "T-WAIT", 12.0),
+    ]
     preview = values_import(actor=office, source=workbook(rows), period=q3)
     assert (preview.to_create, preview.to_update) == (3, 0)
     values = {(v.organization_id, v.indicator.code): v for v in Value.objects.select_related("indicator")}
@@ -97,7 +101,9 @@ def test_only_office_imports(request, who, periods, q3):
         import_preview(actor=request.getfixturevalue(who), source=workbook([]), period=q3)
 
 
-def test_upload_preview_and_apply_through_the_pages(client, office, periods, indicators, school_a, q3, tmp_path, settings):
+def test_upload_preview_and_apply_through_the_pages(
+    client, office, periods, indicators, school_a, q3, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(office)
     upload = SimpleUploadedFile("values.xlsx", workbook([(school_a.pk, "T-TRAINED", 7)]).read())
@@ -109,7 +115,9 @@ def test_upload_preview_and_apply_through_the_pages(client, office, periods, ind
     assert Value.objects.get().value == 7
 
 
-def test_upload_with_errors_shows_them_and_apply_saves_nothing(client, office, periods, indicators, school_a, q3, tmp_path, settings):
+def test_upload_with_errors_shows_them_and_apply_saves_nothing(
+    client, office, periods, indicators, school_a, q3, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(office)
     upload = SimpleUploadedFile("values.xlsx", workbook([(school_a.pk, "T-TRAINED", 7), (school_a.pk, "X", 1)]).read())

@@ -21,7 +21,7 @@ def test_dashboard_is_public_and_shows_the_roll_up(client, reported, year_2025, 
     response = client.get(reverse("indicators:dashboard"), {"period": year_2025.pk, "municipality": municipality.pk})
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<svg' in html and 'role="img"' in html and "<title" in html and "style=" not in html
+    assert "<svg" in html and 'role="img"' in html and "<title" in html and "style=" not in html
     rows = {row["indicator"].code: row for row in response.context["rows"]}
     assert rows["T-TRAINED"]["r"].fact == Decimal(12)
     assert rows["T-SHARE"]["r"].percent == Decimal("93.3")
@@ -57,7 +57,9 @@ def test_unknown_indicator_is_404(client, periods):
 
 
 @pytest.mark.parametrize("size", [1, 4])
-def test_dashboard_query_count_does_not_grow_with_data(client, django_assert_max_num_queries, periods, indicators, size):
+def test_dashboard_query_count_does_not_grow_with_data(
+    client, django_assert_max_num_queries, periods, indicators, size
+):
     from tests.factories import MunicipalityFactory, SchoolFactory
 
     for m in range(size):

@@ -84,7 +84,10 @@ def test_flat_xlsx_matches_the_database_cell_by_cell(client, regional_official, 
     assert header[0] == "Муниципалитет" and header[9] == "Значение"
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=6)]
     expected = Value.objects.order_by(
-        "organization__municipality__short_name", "organization__short_name", "period__starts_on", "indicator__sort_order"
+        "organization__municipality__short_name",
+        "organization__short_name",
+        "period__starts_on",
+        "indicator__sort_order",
     ).select_related("organization__municipality", "indicator", "period")
     assert len(rows) == expected.count() == 9
     for row, value in zip(rows, expected, strict=True):
@@ -105,7 +108,15 @@ def test_official_table_cell_by_cell(client, official, reported, year_2025, indi
     assert workbook.sheetnames == ["По муниципалитетам", "По организациям"]
     trained, share, waiting = indicators
     unit = {i.pk: str(i.get_unit_display()) for i in indicators}
-    header = ["№ п/п", "Показатель", "Единица измерения", "Базовое значение", "Целевое значение", "Факт", "% выполнения"]
+    header = [
+        "№ п/п",
+        "Показатель",
+        "Единица измерения",
+        "Базовое значение",
+        "Целевое значение",
+        "Факт",
+        "% выполнения",
+    ]
 
     munis = workbook["По муниципалитетам"]
     assert [c.value for c in munis[5]] == header
@@ -153,7 +164,9 @@ def test_official_may_not_ask_for_another_municipality(client, official, reporte
 
 
 @pytest.mark.parametrize("size", [1, 5])
-def test_export_query_count_does_not_grow_with_data(client, office, periods, indicators, size, django_assert_max_num_queries):
+def test_export_query_count_does_not_grow_with_data(
+    client, office, periods, indicators, size, django_assert_max_num_queries
+):
     from tests.factories import SchoolFactory
 
     for s in range(size):

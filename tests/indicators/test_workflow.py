@@ -21,7 +21,9 @@ def q1(periods):
 
 
 def grid(indicators, *numbers):
-    return [EntryRow(indicator=i, value=None if n is None else Decimal(n)) for i, n in zip(indicators, numbers, strict=True)]
+    return [
+        EntryRow(indicator=i, value=None if n is None else Decimal(n)) for i, n in zip(indicators, numbers, strict=True)
+    ]
 
 
 def test_coordinator_saves_a_draft_and_submits(coordinator_a, school_a, q1, indicators):
