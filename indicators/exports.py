@@ -16,6 +16,7 @@ from django.utils import timezone
 from indicators import conf
 from indicators.facts import RollUp, iter_org_facts
 from indicators.models import Indicator, Period, ValueStatus
+from indicators.xlsx import FastRowWorksheet
 from leanedu.models import Organization
 
 STATUS_LABELS = {
@@ -180,11 +181,8 @@ def _title(sheet, fmt, title: str, period: Period, exported: datetime.date) -> N
     sheet.write_datetime(2, 1, datetime.datetime.combine(exported, datetime.time()), fmt["date"])
 
 
-def _write_number(sheet, row, col, value, fmt) -> None:
-    if value is None:
-        sheet.write_blank(row, col, None, fmt)
-    else:
-        sheet.write_number(row, col, float(value), fmt)
+def _float(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def flat_xlsx(values, period: Period) -> str:
@@ -193,7 +191,7 @@ def flat_xlsx(values, period: Period) -> str:
     handle.close()
     workbook = _workbook(handle.name)
     fmt = _formats(workbook)
-    sheet = workbook.add_worksheet("Значения")
+    sheet = workbook.add_worksheet("Значения", worksheet_class=FastRowWorksheet)
     widths = [30, 40, 10, 10, 60, 12, 22, 12, 12, 14, 14, 40]
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
@@ -202,21 +200,12 @@ def flat_xlsx(values, period: Period) -> str:
     sheet.write_row(header_row, 0, FLAT_HEADER, fmt["header"])
     sheet.freeze_panes(header_row + 1, 0)
     text, number, integer = fmt["text"], fmt["number"], fmt["int"]
+    formats = [text, text, integer, text, text, text, text, text, text, number, text, text]
+    write = sheet.write_plain_row
     r = header_row
     for r, row in enumerate(flat_rows(values, period), start=header_row + 1):  # noqa: B007
-        write = sheet.write_string
-        write(r, 0, row[0], text)
-        write(r, 1, row[1], text)
-        sheet.write_number(r, 2, row[2], integer)
-        write(r, 3, row[3], text)
-        write(r, 4, row[4], text)
-        write(r, 5, row[5], text)
-        write(r, 6, row[6], text)
-        write(r, 7, row[7], text)
-        write(r, 8, row[8], text)
-        sheet.write_number(r, 9, float(row[9]), number)
-        write(r, 10, row[10], text)
-        write(r, 11, row[11], text)
+        row[9] = float(row[9])
+        write(r, row, formats)
     sheet.autofilter(header_row, 0, r, len(FLAT_HEADER) - 1)
     workbook.close()
     return handle.name
@@ -252,27 +241,37 @@ def official_xlsx(values, period: Period, *, municipality: Organization | None =
         sheet.freeze_panes(5, 0)
         return 5
 
+    line_formats = [fmt["int"], fmt["text"], fmt["text"], fmt["number"], fmt["number"], fmt["number"], fmt["percent"]]
+    group_formats = [fmt["group"]] * 7
+    units = {pk: unit_label(i) for pk, i in indicators.items()}
+
     def write_line(sheet, r, number, indicator, baseline, target, fact, percent):
-        sheet.write_number(r, 0, number, fmt["int"])
-        sheet.write_string(r, 1, indicator.name, fmt["text"])
-        sheet.write_string(r, 2, unit_label(indicator), fmt["text"])
-        _write_number(sheet, r, 3, baseline, fmt["number"])
-        _write_number(sheet, r, 4, target, fmt["number"])
-        _write_number(sheet, r, 5, fact, fmt["number"])
-        _write_number(sheet, r, 6, percent, fmt["percent"])
+        sheet.write_plain_row(
+            r,
+            [
+                number,
+                indicator.name,
+                units[indicator.pk],
+                _float(baseline),
+                _float(target),
+                _float(fact),
+                _float(percent),
+            ],
+            line_formats,
+        )
+
+    def write_group(sheet, r, title):
+        sheet.write_plain_row(r, [None, title, None, None, None, None, None], group_formats)
 
     # Sheet 1: by municipality — organisations' facts rolled up per municipality, streamed in order.
-    sheet = workbook.add_worksheet("По муниципалитетам")
+    sheet = workbook.add_worksheet("По муниципалитетам", worksheet_class=FastRowWorksheet)
     r = start(sheet, "Целевые показатели результативности внедрения бережливых технологий по муниципалитетам")
     current_muni, buckets = None, {}
 
     def flush(r):
         if current_muni is None:
             return r
-        sheet.write_blank(r, 0, None, fmt["group"])
-        sheet.write_string(r, 1, current_muni, fmt["group"])
-        for col in range(2, 7):
-            sheet.write_blank(r, col, None, fmt["group"])
+        write_group(sheet, r, current_muni)
         r += 1
         for n, (_indicator_id, bucket) in enumerate(
             sorted(buckets.items(), key=lambda item: (item[1].indicator.sort_order, item[0])), start=1
@@ -293,21 +292,14 @@ def official_xlsx(values, period: Period, *, municipality: Organization | None =
     flush(r)
 
     # Sheet 2: by organisation.
-    sheet = workbook.add_worksheet("По организациям")
+    sheet = workbook.add_worksheet("По организациям", worksheet_class=FastRowWorksheet)
     r = start(sheet, "Целевые показатели результативности внедрения бережливых технологий по организациям")
     current_org, n = None, 0
     for row, indicator, fact, percent in iter_org_facts(approved, period, indicators, order):
         if row["organization_id"] != current_org:
             current_org, n = row["organization_id"], 0
-            sheet.write_blank(r, 0, None, fmt["group"])
-            sheet.write_string(
-                r,
-                1,
-                f"{row['organization__short_name']} ({row['organization__municipality__short_name'] or ''})",
-                fmt["group"],
-            )
-            for col in range(2, 7):
-                sheet.write_blank(r, col, None, fmt["group"])
+            title = f"{row['organization__short_name']} ({row['organization__municipality__short_name'] or ''})"
+            write_group(sheet, r, title)
             r += 1
         n += 1
         write_line(sheet, r, n, indicator, row["baseline_value"], row["target"], fact, percent)
@@ -333,7 +325,7 @@ def import_template_xlsx(organizations, period: Period) -> str:
     handle.close()
     workbook = _workbook(handle.name)
     fmt = _formats(workbook)
-    sheet = workbook.add_worksheet("Значения")
+    sheet = workbook.add_worksheet("Значения", worksheet_class=FastRowWorksheet)
     for col, width in enumerate([14, 40, 14, 60, 14, 14, 40]):
         sheet.set_column(col, col, width)
     sheet.write_string(0, 0, f"Период: {period.code}", fmt["title"])
@@ -341,6 +333,8 @@ def import_template_xlsx(organizations, period: Period) -> str:
     sheet.write_row(3, 0, TEMPLATE_HEADER, fmt["header"])
     sheet.freeze_panes(4, 0)
     indicators = list(Indicator.objects.entered().active_in(period.year))
+    units = {i.pk: unit_label(i) for i in indicators}
+    plain = [None] * 5
     r = 4
     for org_id, name in (
         organizations.education()
@@ -349,11 +343,7 @@ def import_template_xlsx(organizations, period: Period) -> str:
         .iterator(chunk_size=2000)
     ):
         for indicator in indicators:
-            sheet.write_number(r, 0, org_id)
-            sheet.write_string(r, 1, name)
-            sheet.write_string(r, 2, indicator.code)
-            sheet.write_string(r, 3, indicator.name)
-            sheet.write_string(r, 4, unit_label(indicator))
+            sheet.write_plain_row(r, [org_id, name, indicator.code, indicator.name, units[indicator.pk]], plain)
             r += 1
     workbook.close()
     return handle.name
