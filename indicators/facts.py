@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,24 +66,37 @@ TRAFFIC_LIGHT_LABELS = {
 }
 
 
-def _target_subquery(period: Period, field_name: str) -> Subquery:
-    """The organisation's target for ``period``; for a shorter period without
-    its own target, the target of its calendar year."""
-    targets = (
-        Target.objects.filter(organization_id=OuterRef("organization_id"), indicator_id=OuterRef("indicator_id"))
-        .filter(Q(period_id=period.pk) | Q(period__kind=PeriodKind.YEAR, period__year=period.ends_on.year))
-        .annotate(exact=Q(period_id=period.pk))
-        .order_by("-exact")
-        .values(field_name)[:1]
+def targets_for(period: Period, organizations=None) -> dict[tuple[int, int], tuple]:
+    """{(organisation id, indicator id): (target, baseline value, baseline year)}
+    for ``period``; a shorter period without its own target takes the target
+    of its calendar year. One query; the dict follows the number of
+    organisations × indicators, not the number of values."""
+    targets = Target.objects.filter(
+        Q(period_id=period.pk) | Q(period__kind=PeriodKind.YEAR, period__year=period.ends_on.year)
     )
-    return Subquery(targets)
+    if organizations is not None:
+        targets = targets.filter(organization_id__in=organizations)
+    result: dict[tuple[int, int], tuple] = {}
+    exact: set[tuple[int, int]] = set()
+    rows = targets.values_list(
+        "organization_id", "indicator_id", "period_id", "value", "baseline_value", "baseline_year"
+    ).order_by()
+    for org_id, indicator_id, period_id, value, baseline_value, baseline_year in rows.iterator(chunk_size=10000):
+        key = (org_id, indicator_id)
+        if key in exact:
+            continue
+        result[key] = (value, baseline_value, baseline_year)
+        if period_id == period.pk:
+            exact.add(key)
+    return result
 
 
-def org_fact_rows(
-    values, period: Period, *, with_targets: bool = False, order_by: Iterable[str] = (), extra: Iterable[str] = ()
-):
+NO_TARGET = (None, None, None)
+
+
+def org_fact_rows(values, period: Period, *, order_by: Iterable[str] = (), extra: Iterable[str] = ()):
     """One row per (organisation, indicator) with values in ``period``:
-    organization_id, indicator_id, exact, quarters_sum, latest[, target, baseline_value, baseline_year]."""
+    organization_id, indicator_id, exact, quarters_sum, latest."""
     qs = (
         values.within(period)
         .values("organization_id", "indicator_id", *extra)
@@ -93,12 +106,6 @@ def org_fact_rows(
             latest=ArrayAgg("value", order_by=(F("period__ends_on").desc(), "period__starts_on")),
         )
     )
-    if with_targets:
-        qs = qs.annotate(
-            target=_target_subquery(period, "value"),
-            baseline_value=_target_subquery(period, "baseline_value"),
-            baseline_year=_target_subquery(period, "baseline_year"),
-        )
     return qs.order_by(*order_by) if order_by else qs.order_by()
 
 
@@ -165,11 +172,12 @@ class RollUp:
         return TRAFFIC_LIGHT_LABELS[self.light]
 
 
-def rollup(values, period: Period, indicators: dict[int, Indicator], *, group_by=None) -> dict:
+def rollup(values, period: Period, indicators: dict[int, Indicator], *, group_by=None, organizations=None) -> dict:
     """Roll the organisations' facts up per indicator (``group_by=None``) or
     per (group key, indicator) where ``group_by`` names an organisation field
-    such as ``organization__municipality_id``. One query."""
-    rows = org_fact_rows(values, period, with_targets=True, extra=[group_by] if group_by else [])
+    such as ``organization__municipality_id``. Two queries."""
+    rows = org_fact_rows(values, period, extra=[group_by] if group_by else [])
+    targets = targets_for(period, organizations)
     result: dict = {}
     for row in rows:
         indicator = indicators.get(row["indicator_id"])
@@ -179,17 +187,26 @@ def rollup(values, period: Period, indicators: dict[int, Indicator], *, group_by
         bucket = result.get(key)
         if bucket is None:
             bucket = result[key] = RollUp(indicator)
-        bucket.add(fact_of(row, indicator.aggregation), row["target"], row["baseline_value"])
+        target, baseline, _year = targets.get((row["organization_id"], indicator.pk), NO_TARGET)
+        bucket.add(fact_of(row, indicator.aggregation), target, baseline)
     return result
 
 
-def iter_org_facts(values, period: Period, indicators: dict[int, Indicator], order_by: Iterable[str], chunk_size=2000):
+def iter_org_facts(
+    values,
+    period: Period,
+    indicators: dict[int, Indicator],
+    order_by: Iterable[str],
+    chunk_size=2000,
+    organizations=None,
+):
     """Stream (row, indicator, fact, percent) per organisation and indicator, in
-    ``order_by`` order — for the official table by organisation."""
+    ``order_by`` order — for the official table by organisation. Each row
+    carries its ``target``, ``baseline_value`` and ``baseline_year``."""
+    targets = targets_for(period, organizations)
     rows = org_fact_rows(
         values,
         period,
-        with_targets=True,
         order_by=order_by,
         extra=["organization__short_name", "organization__municipality_id", "organization__municipality__short_name"],
     )
@@ -197,6 +214,9 @@ def iter_org_facts(values, period: Period, indicators: dict[int, Indicator], ord
         indicator = indicators.get(row["indicator_id"])
         if indicator is None:
             continue
+        row["target"], row["baseline_value"], row["baseline_year"] = targets.get(
+            (row["organization_id"], indicator.pk), NO_TARGET
+        )
         fact = fact_of(row, indicator.aggregation)
         yield row, indicator, fact, percent_of_target(fact, row["target"], indicator.direction)
 
