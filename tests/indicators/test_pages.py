@@ -71,8 +71,31 @@ def test_dashboard_query_count_does_not_grow_with_data(
                     ValueFactory(organization=school, indicator=indicator, period=quarter(2025, q), value=m + s + q)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("indicators:dashboard")).status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):  # one roll-up per year 2022–2026
         assert client.get(reverse("indicators:detail", args=[indicators[0].code])).status_code == 200
+
+
+def test_query_counts_are_equal_at_two_sizes(client, periods, indicators):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import MunicipalityFactory, SchoolFactory
+
+    counts = []
+    for size in (1, 5):
+        muni = MunicipalityFactory()
+        for s in range(size):
+            school = SchoolFactory(parent=muni)
+            for indicator in indicators:
+                for q in (1, 2, 3, 4):
+                    ValueFactory(organization=school, indicator=indicator, period=quarter(2025, q), value=s + q)
+        measured = []
+        for url in (reverse("indicators:dashboard"), reverse("indicators:detail", args=[indicators[0].code])):
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(url)
+            measured.append(len(ctx.captured_queries))
+        counts.append(measured)
+    assert counts[0] == counts[1]
 
 
 # --- entry grid -------------------------------------------------------------------------
