@@ -43,7 +43,7 @@ class IndicatorAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "year", "number", "starts_on", "ends_on"]
     list_filter = ["kind", "year"]
     search_fields = ["year"]

@@ -139,6 +139,8 @@ class Period(models.Model):
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("end"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("period")
         verbose_name_plural = _("periods")
