@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = _("Target indicators")
+
+    @property
+    def role_permissions(self) -> dict[str, list[str]]:
+        from leanedu.roles import Role
+
+        models = ("indicator", "period", "target", "value")
+        crud = [f"indicators.{a}_{m}" for m in models for a in ("add", "change", "delete", "view")]
+        view = [f"indicators.view_{m}" for m in models]
+        # Coordinators enter their organisation's values (scoped in services).
+        coordinator = view + ["indicators.add_value", "indicators.change_value"]
+        return {Role.OFFICE: crud, Role.ADMIN: crud, Role.OFFICIAL: view, Role.COORDINATOR: coordinator}

@@ -1,1 +1,348 @@
-"""Target indicators, their targets and reported values."""
+"""Target indicators (целевые показатели результативности), the reporting
+periods, the targets set per organisation and the values reported against them."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from indicators.querysets import IndicatorQuerySet, TargetQuerySet, ValueQuerySet
+
+
+class Unit(models.TextChoices):
+    PERCENT = "percent", _("%")
+    UNITS = "units", _("units")
+    PEOPLE = "people", _("people")
+    MINUTES = "minutes", _("minutes")
+    DAYS = "days", _("days")
+    HOURS = "hours", _("hours")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class IndicatorLevel(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    ORGANIZATION = "organization", _("Organisation")
+
+
+class Method(models.TextChoices):
+    """Entered by hand, or computed from the registries (never typed in)."""
+
+    ENTERED = "entered", _("Entered by hand")
+    PILOT_SITES = "pilot_sites", _("Computed: number of active pilot sites")
+    COMPLETED_PROJECTS = "completed_projects", _("Computed: number of completed projects")
+    ORGS_WITH_COMPLETED = "orgs_with_completed", _("Computed: share of organisations with a completed project")
+    PROJECTS_GOAL_REACHED = "projects_goal_reached", _("Computed: share of projects that reached their goal")
+
+
+class Aggregation(models.TextChoices):
+    """How quarterly values make a longer period's fact for one organisation."""
+
+    LAST = "last", _("Latest value of the period")
+    SUM = "sum", _("Sum over the quarters")
+
+
+class Indicator(models.Model):
+    """One target indicator of the regional order and how it is measured."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True, allow_unicode=False)
+    name = models.CharField(_("name"), max_length=500)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    level = models.CharField(
+        _("level"), max_length=20, choices=IndicatorLevel.choices, default=IndicatorLevel.ORGANIZATION
+    )
+    method = models.CharField(_("method"), max_length=30, choices=Method.choices, default=Method.ENTERED)
+    aggregation = models.CharField(
+        _("aggregation over a period"), max_length=10, choices=Aggregation.choices, default=Aggregation.LAST
+    )
+    legal_basis = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("legal basis"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+    )
+    description = models.TextField(_("description"), blank=True)
+    active_from_year = models.PositiveSmallIntegerField(_("active from (year)"), default=2022)
+    active_until_year = models.PositiveSmallIntegerField(_("active until (year)"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    history = HistoricalRecords()
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("target indicator")
+        verbose_name_plural = _("target indicators")
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(active_until_year__isnull=True)
+                | models.Q(active_until_year__gte=models.F("active_from_year")),
+                name="indicator_active_years_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:detail", args=[self.code])
+
+    @property
+    def is_computed(self) -> bool:
+        return self.method != Method.ENTERED
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == Unit.PERCENT
+
+    def is_active_in(self, year: int) -> bool:
+        return self.active_from_year <= year and (self.active_until_year is None or year <= self.active_until_year)
+
+    def check_value(self, value: Decimal | None) -> None:
+        """Raise ValidationError when ``value`` is impossible for this indicator."""
+        if value is None:
+            return
+        if value < 0:
+            raise ValidationError(_("The value cannot be negative."), code="negative")
+        if self.is_percent and value > 100:
+            raise ValidationError(_("A percentage must be between 0 and 100."), code="percent_range")
+
+
+class PeriodKind(models.TextChoices):
+    YEAR = "year", _("Year")
+    HALF = "half", _("Half-year")
+    QUARTER = "quarter", _("Quarter")
+    ACADEMIC = "academic", _("Academic year")
+
+
+class Period(models.Model):
+    """A reporting period. ``year`` is the calendar year it starts in (an
+    academic year runs from 1 September of ``year`` to 31 August of the next)."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=PeriodKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("number"), default=0, help_text=_("Half-year 1–2, quarter 1–4."))
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["starts_on", "-ends_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year", "number"], name="period_unique"),
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="period_dates"),
+        ]
+        indexes = [models.Index(fields=["starts_on", "ends_on"], name="period_dates_idx")]
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @property
+    def code(self) -> str:
+        if self.kind == PeriodKind.YEAR:
+            return str(self.year)
+        if self.kind == PeriodKind.HALF:
+            return f"{self.year}-H{self.number}"
+        if self.kind == PeriodKind.QUARTER:
+            return f"{self.year}-Q{self.number}"
+        return f"{self.year}-{self.year + 1}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == PeriodKind.YEAR:
+            return _("%(year)s year") % {"year": self.year}
+        if self.kind == PeriodKind.HALF:
+            return _("half-year %(number)s of %(year)s") % {"number": self.number, "year": self.year}
+        if self.kind == PeriodKind.QUARTER:
+            return _("quarter %(number)s of %(year)s") % {"number": self.number, "year": self.year}
+        return _("academic year %(start)s/%(end)s") % {"start": self.year, "end": self.year + 1}
+
+    @staticmethod
+    def bounds(kind: str, year: int, number: int = 0) -> tuple[datetime.date, datetime.date]:
+        if kind == PeriodKind.YEAR:
+            return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        if kind == PeriodKind.ACADEMIC:
+            return datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
+        months = 6 if kind == PeriodKind.HALF else 3
+        first = (number - 1) * months + 1
+        last = first + months - 1
+        return datetime.date(year, first, 1), datetime.date(year, last, calendar.monthrange(year, last)[1])
+
+    @classmethod
+    def ensure(cls, kind: str, year: int, number: int = 0) -> Period:
+        starts_on, ends_on = cls.bounds(kind, year, number)
+        period, _created = cls.objects.get_or_create(
+            kind=kind, year=year, number=number, defaults={"starts_on": starts_on, "ends_on": ends_on}
+        )
+        return period
+
+    @classmethod
+    def ensure_year(cls, year: int) -> list[Period]:
+        """The year, its halves and quarters, and the academic year starting in it."""
+        periods = [cls.ensure(PeriodKind.YEAR, year)]
+        periods += [cls.ensure(PeriodKind.HALF, year, n) for n in (1, 2)]
+        periods += [cls.ensure(PeriodKind.QUARTER, year, n) for n in (1, 2, 3, 4)]
+        periods.append(cls.ensure(PeriodKind.ACADEMIC, year))
+        return periods
+
+    @classmethod
+    def from_code(cls, code: str) -> Period | None:
+        """The period with this code (``2025``, ``2025-H1``, ``2025-Q3``, ``2025-2026``), if it exists."""
+        code = (code or "").strip()
+        try:
+            if code.isdigit():
+                return cls.objects.filter(kind=PeriodKind.YEAR, year=int(code)).first()
+            head, _sep, tail = code.partition("-")
+            year = int(head)
+            if tail[:1] in ("H", "Q"):
+                kind = PeriodKind.HALF if tail[0] == "H" else PeriodKind.QUARTER
+                return cls.objects.filter(kind=kind, year=year, number=int(tail[1:])).first()
+            if tail.isdigit() and int(tail) == year + 1:
+                return cls.objects.filter(kind=PeriodKind.ACADEMIC, year=year).first()
+        except ValueError:
+            return None
+        return None
+
+
+class Target(models.Model):
+    """The target value of an indicator for an organisation and a period,
+    with the baseline it is measured from."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="targets"
+    )
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="targets")
+    organization = models.ForeignKey(
+        "leanedu.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["indicator__sort_order", "period__starts_on", "organization__short_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period", "organization"], name="target_unique"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="target_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} · {self.period} · {self.organization}"
+
+    def clean(self) -> None:
+        if self.indicator_id:
+            for field in ("value", "baseline_value"):
+                try:
+                    self.indicator.check_value(getattr(self, field))
+                except ValidationError as exc:
+                    raise ValidationError({field: exc.messages}) from exc
+
+
+class ValueStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for correction")
+
+
+# A coordinator may edit a value in these states; approved values are locked.
+EDITABLE_STATUSES = (ValueStatus.DRAFT, ValueStatus.RETURNED)
+
+
+class Value(models.Model):
+    """A reported value of an indicator for an organisation and a period.
+
+    Its unit is its indicator's. The workflow (services only): draft →
+    submitted → approved (locked) or returned with a reason; an approved value
+    is reopened only with a reason, and history keeps every earlier version."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
+    )
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="values")
+    organization = models.ForeignKey(
+        "leanedu.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    comment = models.CharField(_("comment"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ValueStatus.choices, default=ValueStatus.DRAFT, db_index=True
+    )
+    return_reason = models.CharField(_("reason for return or reopening"), max_length=1000, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["period__starts_on", "organization__short_name", "indicator__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period", "organization"], name="value_unique"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="value_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["period", "organization"], name="value_period_org_idx"),
+            models.Index(fields=["organization", "indicator"], name="value_org_indicator_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} · {self.period} · {self.organization}: {self.value}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ValueStatus.APPROVED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    def clean(self) -> None:
+        if self.indicator_id:
+            if self.indicator.is_computed:
+                raise ValidationError(_("A computed indicator is never entered by hand."))
+            try:
+                self.indicator.check_value(self.value)
+            except ValidationError as exc:
+                raise ValidationError({"value": exc.messages}) from exc

@@ -1,9 +1,14 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from leanedu.views import under_construction
+from indicators import views
 
 app_name = "reports"
 urlpatterns = [
-    path("", under_construction, {"title": _("Reports")}, name="index"),
+    path("", views.reports_index, name="index"),
+    path("official.xlsx", views.report_official_xlsx, name="official_xlsx"),
+    path("values.xlsx", views.report_values_xlsx, name="values_xlsx"),
+    path("values.csv", views.report_values_csv, name="values_csv"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/", views.import_upload, name="import_upload"),
+    path("import/apply/", views.import_apply, name="import_apply"),
 ]

@@ -1,0 +1,165 @@
+"""Back office for indicators, periods, targets and values: review actions
+(approve, return, reopen — in bulk), import/export and history. Querysets are
+scoped like the pages; every status change goes through the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ExportMixin, ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicators import services
+from indicators.models import Indicator, Period, Target, Value
+from indicators.resources import IndicatorResource, TargetResource, ValueResource
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [IndicatorResource]
+    list_display = [
+        "code",
+        "name",
+        "unit",
+        "direction",
+        "level",
+        "method",
+        "aggregation",
+        "active_from_year",
+        "active_until_year",
+    ]
+    list_filter = ["method", "level", "unit", "direction"]
+    list_select_related = ["legal_basis"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["legal_basis"]
+    ordering = ["sort_order", "code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(Period)
+class PeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "year", "number", "starts_on", "ends_on"]
+    list_filter = ["kind", "year"]
+    search_fields = ["year"]
+    ordering = ["-starts_on", "ends_on"]
+
+
+@admin.register(Target)
+class TargetAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [TargetResource]
+    list_display = ["indicator", "period", "organization", "value", "baseline_year", "baseline_value"]
+    list_filter = ["period__kind", "period__year", "indicator"]
+    list_select_related = ["indicator", "period", "organization"]
+    search_fields = ["indicator__code", "indicator__name", "organization__short_name"]
+    autocomplete_fields = ["indicator", "period", "organization"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).reportable_by(request.user)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+@admin.register(Value)
+class ValueAdmin(ExportMixin, SimpleHistoryAdmin):
+    """Values are exported here; they are imported on /reports/ (preview, checks, all-or-nothing)."""
+
+    resource_classes = [ValueResource]
+    list_display = ["indicator", "period", "organization", "value", "status", "updated_at", "reviewed_by"]
+    list_filter = ["status", "period__kind", "period__year", "indicator"]
+    list_select_related = ["indicator", "period", "organization", "reviewed_by"]
+    search_fields = ["indicator__code", "indicator__name", "organization__short_name"]
+    autocomplete_fields = ["indicator", "period", "organization"]
+    readonly_fields = [
+        "status",
+        "return_reason",
+        "entered_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "updated_at",
+    ]
+    actions = ["approve_selected", "return_selected", "reopen_selected"]
+    list_per_page = 50
+    show_full_result_count = False  # counting 800,000 rows on every page is wasted work
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        # An approved value is locked: reopen it (with a reason) first.
+        if obj is not None and obj.is_locked:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not services.can_enter_for(request.user, obj.organization_id):
+            raise PermissionDenied
+        obj.entered_by = request.user
+        obj._change_reason = "admin"
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Approve the selected submitted values"))
+    def approve_selected(self, request, queryset):
+        done, skipped = services.values_approve(actor=request.user, values=queryset)
+        self._report(request, done, skipped)
+
+    @admin.action(description=_("Return the selected submitted values with a reason"))
+    def return_selected(self, request, queryset):
+        return self._with_reason(request, queryset, "return_selected", services.values_return, _("Return values"))
+
+    @admin.action(description=_("Reopen the selected approved values with a reason"))
+    def reopen_selected(self, request, queryset):
+        return self._with_reason(request, queryset, "reopen_selected", services.values_reopen, _("Reopen values"))
+
+    def _with_reason(self, request, queryset, action, service, title):
+        form = ReasonForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                done, skipped = service(actor=request.user, values=queryset, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return None
+            self._report(request, done, skipped)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/indicators/value/reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "form": form,
+                "action": action,
+                "queryset": queryset[:100],
+                "count": queryset.count(),
+                "ids": queryset.values_list("pk", flat=True),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def _report(self, request, done, skipped):
+        self.message_user(
+            request,
+            ngettext("%(n)d value changed.", "%(n)d values changed.", done) % {"n": done},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d value skipped: its status does not allow this.",
+                    "%(n)d values skipped: their status does not allow this.",
+                    skipped,
+                )
+                % {"n": skipped},
+                messages.WARNING,
+            )

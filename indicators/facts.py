@@ -1,0 +1,302 @@
+"""What the indicators amount to: facts per organisation and period, their
+roll-up to a municipality or a region, % of target and the computed
+indicators. Every figure comes out of SQL aggregates over scoped querysets;
+Python only combines the per-organisation rows (one row per organisation and
+indicator, so the work follows the number of organisations, not of values).
+
+Rules (shown on the dashboard):
+- an organisation's fact for a period is the value reported for exactly that
+  period; without one, its quarters make it — summed for flow indicators
+  (aggregation "sum"), the latest one for levels (aggregation "last");
+- a municipality's or region's fact is the sum of its organisations' facts,
+  or their mean for percentages; targets and baselines roll up the same way;
+- % of target = fact ÷ target × 100 when higher is better, target ÷ fact ×
+  100 when lower is better."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from indicators import conf
+from indicators.models import Aggregation, Direction, Indicator, Method, Period, PeriodKind, Target
+
+HUNDRED = Decimal(100)
+
+
+def percent_of_target(fact: Decimal | None, target: Decimal | None, direction: str) -> Decimal | None:
+    if fact is None or target is None:
+        return None
+    fact, target = Decimal(fact), Decimal(target)
+    if direction == Direction.LOWER:
+        if fact == 0:
+            return HUNDRED if target >= 0 else None
+        ratio = target / fact * HUNDRED
+    else:
+        if target == 0:
+            return HUNDRED if fact >= 0 else None
+        ratio = fact / target * HUNDRED
+    return ratio.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def traffic_light(percent: Decimal | None) -> str:
+    """green / amber / red / none."""
+    if percent is None:
+        return "none"
+    green, amber = conf.traffic_light_thresholds()
+    if percent >= Decimal(str(green)):
+        return "green"
+    if percent >= Decimal(str(amber)):
+        return "amber"
+    return "red"
+
+
+TRAFFIC_LIGHT_LABELS = {
+    "green": _("target reached"),
+    "amber": _("close to the target"),
+    "red": _("behind the target"),
+    "none": _("no data"),
+}
+
+
+def targets_for(period: Period, organizations=None) -> dict[tuple[int, int], tuple]:
+    """{(organisation id, indicator id): (target, baseline value, baseline year)}
+    for ``period``; a shorter period without its own target takes the target
+    of its calendar year. One query; the dict follows the number of
+    organisations × indicators, not the number of values."""
+    targets = Target.objects.filter(
+        Q(period_id=period.pk) | Q(period__kind=PeriodKind.YEAR, period__year=period.ends_on.year)
+    )
+    if organizations is not None:
+        targets = targets.filter(organization_id__in=organizations)
+    result: dict[tuple[int, int], tuple] = {}
+    exact: set[tuple[int, int]] = set()
+    rows = targets.values_list(
+        "organization_id", "indicator_id", "period_id", "value", "baseline_value", "baseline_year"
+    ).order_by()
+    for org_id, indicator_id, period_id, value, baseline_value, baseline_year in rows.iterator(chunk_size=10000):
+        key = (org_id, indicator_id)
+        if key in exact:
+            continue
+        result[key] = (value, baseline_value, baseline_year)
+        if period_id == period.pk:
+            exact.add(key)
+    return result
+
+
+NO_TARGET = (None, None, None)
+
+
+def org_fact_rows(values, period: Period, *, order_by: Iterable[str] = (), extra: Iterable[str] = ()):
+    """One row per (organisation, indicator) with values in ``period``:
+    organization_id, indicator_id, exact, quarters_sum, latest."""
+    qs = (
+        values.within(period)
+        .values("organization_id", "indicator_id", *extra)
+        .annotate(
+            exact=Max("value", filter=Q(period_id=period.pk)),
+            quarters_sum=Sum("value", filter=Q(period__kind=PeriodKind.QUARTER)),
+            latest=ArrayAgg("value", order_by=(F("period__ends_on").desc(), "period__starts_on")),
+        )
+    )
+    return qs.order_by(*order_by) if order_by else qs.order_by()
+
+
+def fact_of(row: dict, aggregation: str) -> Decimal | None:
+    if row["exact"] is not None:
+        return row["exact"]
+    if aggregation == Aggregation.SUM and row["quarters_sum"] is not None:
+        return row["quarters_sum"]
+    latest = row["latest"]
+    return latest[0] if latest else None
+
+
+@dataclass
+class RollUp:
+    """Facts, targets and baselines of several organisations for one indicator."""
+
+    indicator: Indicator
+    facts: list[Decimal] = field(default_factory=list)
+    targets: list[Decimal] = field(default_factory=list)
+    baselines: list[Decimal] = field(default_factory=list)
+
+    def add(self, fact, target=None, baseline=None) -> None:
+        if fact is not None:
+            self.facts.append(Decimal(fact))
+        if target is not None:
+            self.targets.append(Decimal(target))
+        if baseline is not None:
+            self.baselines.append(Decimal(baseline))
+
+    def _combine(self, numbers: list[Decimal]) -> Decimal | None:
+        if not numbers:
+            return None
+        total = sum(numbers, Decimal(0))
+        if self.indicator.is_percent:
+            return (total / len(numbers)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return total
+
+    @property
+    def fact(self) -> Decimal | None:
+        return self._combine(self.facts)
+
+    @property
+    def target(self) -> Decimal | None:
+        return self._combine(self.targets)
+
+    @property
+    def baseline(self) -> Decimal | None:
+        return self._combine(self.baselines)
+
+    @property
+    def reported(self) -> int:
+        return len(self.facts)
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent_of_target(self.fact, self.target, self.indicator.direction)
+
+    @property
+    def light(self) -> str:
+        return traffic_light(self.percent)
+
+    @property
+    def light_label(self) -> str:
+        return TRAFFIC_LIGHT_LABELS[self.light]
+
+
+def rollup(values, period: Period, indicators: dict[int, Indicator], *, group_by=None, organizations=None) -> dict:
+    """Roll the organisations' facts up per indicator (``group_by=None``) or
+    per (group key, indicator) where ``group_by`` names an organisation field
+    such as ``organization__municipality_id``. Two queries."""
+    rows = org_fact_rows(values, period, extra=[group_by] if group_by else [])
+    targets = targets_for(period, organizations)
+    result: dict = {}
+    for row in rows:
+        indicator = indicators.get(row["indicator_id"])
+        if indicator is None:
+            continue
+        key = (row[group_by], indicator.pk) if group_by else indicator.pk
+        bucket = result.get(key)
+        if bucket is None:
+            bucket = result[key] = RollUp(indicator)
+        target, baseline, _year = targets.get((row["organization_id"], indicator.pk), NO_TARGET)
+        bucket.add(fact_of(row, indicator.aggregation), target, baseline)
+    return result
+
+
+def iter_org_facts(
+    values,
+    period: Period,
+    indicators: dict[int, Indicator],
+    order_by: Iterable[str],
+    chunk_size=2000,
+    organizations=None,
+):
+    """Stream (row, indicator, fact, percent) per organisation and indicator, in
+    ``order_by`` order — for the official table by organisation. Each row
+    carries its ``target``, ``baseline_value`` and ``baseline_year``."""
+    targets = targets_for(period, organizations)
+    rows = org_fact_rows(
+        values,
+        period,
+        order_by=order_by,
+        extra=["organization__short_name", "organization__municipality_id", "organization__municipality__short_name"],
+    )
+    for row in rows.iterator(chunk_size=chunk_size):
+        indicator = indicators.get(row["indicator_id"])
+        if indicator is None:
+            continue
+        row["target"], row["baseline_value"], row["baseline_year"] = targets.get(
+            (row["organization_id"], indicator.pk), NO_TARGET
+        )
+        fact = fact_of(row, indicator.aggregation)
+        yield row, indicator, fact, percent_of_target(fact, row["target"], indicator.direction)
+
+
+# --- computed indicators ------------------------------------------------------------
+
+COMPUTED_FORMULAS = {
+    Method.PILOT_SITES: _(
+        "Number of pilot sites whose designating document is not repealed and in force, "
+        "and whose period includes the date."
+    ),
+    Method.COMPLETED_PROJECTS: _("Number of lean projects with the status «completed»."),
+    Method.ORGS_WITH_COMPLETED: _(
+        "Organisations with at least one completed project ÷ all education organisations × 100 %."
+    ),
+    Method.PROJECTS_GOAL_REACHED: _(
+        "Completed projects whose every metric with a goal and an actual value reached the goal ÷ "
+        "completed projects with at least one such metric × 100 %. A metric reached its goal when "
+        "«after» ≥ «goal» (higher is better) or «after» ≤ «goal» (lower is better)."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Computed:
+    value: Decimal | None
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+def _share(numerator: int, denominator: int) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator) * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def active_pilot_sites_q(on_date: datetime.date, prefix: str = "") -> Q:
+    """A pilot site is active on a date: its document is not repealed and still
+    in force, and the date is within the site's own period."""
+    p = f"{prefix}__" if prefix else ""
+    return (
+        ~Q(**{f"{p}document__status": "repealed"})
+        & Q(**{f"{p}starts_on__lte": on_date})
+        & (Q(**{f"{p}ends_on__isnull": True}) | Q(**{f"{p}ends_on__gte": on_date}))
+        & (Q(**{f"{p}document__effective_until__isnull": True}) | Q(**{f"{p}document__effective_until__gte": on_date}))
+    )
+
+
+def computed_values(organizations, on_date: datetime.date | None = None) -> dict[str, Computed]:
+    """Every computed indicator for the education organisations in
+    ``organizations`` (an Organization queryset), as of ``on_date``. Four queries."""
+    from projects.models import PilotSite, Project, ProjectMetric, ProjectStatus
+
+    on_date = on_date or timezone.localdate()
+    org_ids = organizations.education().values("pk")
+    pilot_sites = PilotSite.objects.filter(organization_id__in=org_ids).filter(active_pilot_sites_q(on_date)).count()
+
+    completed = Project.objects.filter(status=ProjectStatus.COMPLETED, organization_id__in=org_ids)
+    orgs = organizations.education().aggregate(
+        total=Count("pk"),
+        with_completed=Count("pk", filter=Q(Exists(completed.filter(organization_id=OuterRef("pk"))))),
+    )
+    reached_q = (Q(direction="higher") & Q(actual_value__gte=F("target_value"))) | (
+        Q(direction="lower") & Q(actual_value__lte=F("target_value"))
+    )
+    evaluable = ProjectMetric.objects.filter(
+        project_id=OuterRef("pk"), target_value__isnull=False, actual_value__isnull=False
+    )
+    projects = completed.aggregate(
+        total=Count("pk"),
+        evaluable=Count("pk", filter=Q(Exists(evaluable))),
+        reached=Count("pk", filter=Q(Exists(evaluable)) & ~Q(Exists(evaluable.exclude(reached_q)))),
+    )
+    return {
+        Method.PILOT_SITES: Computed(Decimal(pilot_sites)),
+        Method.COMPLETED_PROJECTS: Computed(Decimal(projects["total"])),
+        Method.ORGS_WITH_COMPLETED: Computed(
+            _share(orgs["with_completed"], orgs["total"]), orgs["with_completed"], orgs["total"]
+        ),
+        Method.PROJECTS_GOAL_REACHED: Computed(
+            _share(projects["reached"], projects["evaluable"]), projects["reached"], projects["evaluable"]
+        ),
+    }

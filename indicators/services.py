@@ -1,0 +1,214 @@
+"""Writes of the indicators app. Every write takes the acting user, checks the
+actor's right and the source state, and runs in one transaction; history
+(django-simple-history) records each change with its reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import EDITABLE_STATUSES, Indicator, Period, Value, ValueStatus
+from leanedu.models import Organization
+from leanedu.scoping import user_scope
+
+
+def can_enter_for(actor, organization: Organization | int) -> bool:
+    scope = user_scope(actor)
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return scope.sees_everything or org_id in scope.coordinator_org_ids
+
+
+def can_review(actor) -> bool:
+    return user_scope(actor).sees_everything
+
+
+def _require_reviewer(actor) -> None:
+    if not can_review(actor):
+        raise PermissionDenied(_("Only the project office reviews indicator values."))
+
+
+def _set_reason(value: Value, reason: str) -> None:
+    value._change_reason = reason[:100] if reason else None
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One line of the entry grid: an indicator and what was typed for it."""
+
+    indicator: Indicator
+    value: Decimal | None
+    comment: str = ""
+
+
+@transaction.atomic
+def values_save(
+    *, actor, organization: Organization, period: Period, rows: Iterable[EntryRow], submit: bool = False
+) -> list[Value]:
+    """Save the entry grid of one organisation and period as drafts; with
+    ``submit`` also send every editable value of the grid for review.
+
+    Locked (approved) and submitted values are left as they are; an empty
+    cell leaves an existing draft untouched."""
+    if not can_enter_for(actor, organization):
+        raise PermissionDenied(_("You cannot enter values for this organisation."))
+    existing = {
+        v.indicator_id: v for v in Value.objects.select_for_update().filter(organization=organization, period=period)
+    }
+    saved: list[Value] = []
+    errors: dict[str, list[str]] = {}
+    now = timezone.now()
+    for row in rows:
+        indicator = row.indicator
+        current = existing.get(indicator.pk)
+        if indicator.is_computed or (current is not None and not current.is_editable):
+            continue
+        if row.value is None:
+            if current is not None:
+                if current.comment != row.comment:
+                    current.comment = row.comment
+                    current.save()
+                saved.append(current)
+            continue
+        value = current or Value(indicator=indicator, period=period, organization=organization)
+        value.value = row.value
+        value.comment = row.comment
+        value.entered_by = actor
+        try:
+            value.full_clean()
+        except ValidationError as exc:
+            errors[indicator.code] = exc.messages
+            continue
+        _set_reason(value, "entry")
+        value.save()
+        saved.append(value)
+    if errors:
+        raise ValidationError({code: messages for code, messages in errors.items()})
+    if submit:
+        for value in saved:
+            if value.status in EDITABLE_STATUSES:
+                value.status = ValueStatus.SUBMITTED
+                value.submitted_at = now
+                _set_reason(value, "submitted")
+                value.save()
+    return saved
+
+
+@transaction.atomic
+def value_submit(*, actor, value: Value) -> Value:
+    if not can_enter_for(actor, value.organization_id):
+        raise PermissionDenied(_("You cannot enter values for this organisation."))
+    if value.status not in EDITABLE_STATUSES:
+        raise ValidationError(_("Only a draft or a returned value can be submitted."))
+    value.status = ValueStatus.SUBMITTED
+    value.submitted_at = timezone.now()
+    _set_reason(value, "submitted")
+    value.save()
+    return value
+
+
+@transaction.atomic
+def value_approve(*, actor, value: Value) -> Value:
+    """submitted → approved: the value is locked from now on."""
+    _require_reviewer(actor)
+    if value.status != ValueStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted value can be approved."))
+    value.status = ValueStatus.APPROVED
+    value.return_reason = ""
+    value.reviewed_by = actor
+    value.reviewed_at = timezone.now()
+    _set_reason(value, "approved")
+    value.save()
+    return value
+
+
+@transaction.atomic
+def value_return(*, actor, value: Value, reason: str) -> Value:
+    """submitted → returned, with a reason the coordinator sees."""
+    _require_reviewer(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for returning the value."))
+    if value.status != ValueStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted value can be returned."))
+    value.status = ValueStatus.RETURNED
+    value.return_reason = reason
+    value.reviewed_by = actor
+    value.reviewed_at = timezone.now()
+    _set_reason(value, reason)
+    value.save()
+    return value
+
+
+@transaction.atomic
+def value_reopen(*, actor, value: Value, reason: str) -> Value:
+    """approved → returned: unlocks the value for correction. Needs a reason;
+    the approved version stays in history."""
+    _require_reviewer(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for reopening an approved value."))
+    if value.status != ValueStatus.APPROVED:
+        raise ValidationError(_("Only an approved value can be reopened."))
+    value.status = ValueStatus.RETURNED
+    value.return_reason = reason
+    value.reviewed_by = actor
+    value.reviewed_at = timezone.now()
+    _set_reason(value, reason)
+    value.save()
+    return value
+
+
+def _locked(values: Iterable[Value]):
+    """The same values re-read and locked for the rest of the transaction."""
+    ids = [v.pk for v in values]
+    return Value.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+
+
+@transaction.atomic
+def values_approve(*, actor, values: Iterable[Value]) -> tuple[int, int]:
+    """Approve every submitted value of ``values``; returns (approved, skipped)."""
+    _require_reviewer(actor)
+    done = skipped = 0
+    for value in _locked(values):
+        if value.status == ValueStatus.SUBMITTED:
+            value_approve(actor=actor, value=value)
+            done += 1
+        else:
+            skipped += 1
+    return done, skipped
+
+
+@transaction.atomic
+def values_return(*, actor, values: Iterable[Value], reason: str) -> tuple[int, int]:
+    _require_reviewer(actor)
+    if not (reason or "").strip():
+        raise ValidationError(_("Give a reason for returning the value."))
+    done = skipped = 0
+    for value in _locked(values):
+        if value.status == ValueStatus.SUBMITTED:
+            value_return(actor=actor, value=value, reason=reason)
+            done += 1
+        else:
+            skipped += 1
+    return done, skipped
+
+
+@transaction.atomic
+def values_reopen(*, actor, values: Iterable[Value], reason: str) -> tuple[int, int]:
+    _require_reviewer(actor)
+    if not (reason or "").strip():
+        raise ValidationError(_("Give a reason for reopening an approved value."))
+    done = skipped = 0
+    for value in _locked(values):
+        if value.status == ValueStatus.APPROVED:
+            value_reopen(actor=actor, value=value, reason=reason)
+            done += 1
+        else:
+            skipped += 1
+    return done, skipped
