@@ -86,7 +86,7 @@ def _require_office(actor) -> None:
 def _require_status(project: Project, allowed: Iterable[str], action: str) -> None:
     if project.status not in allowed:
         raise TransitionError(
-            gettext("Cannot %(action)s a project whose status is «%(status)s».")
+            gettext("«%(action)s» is not possible for a project whose status is «%(status)s».")
             % {"action": action, "status": project.get_status_display()},
             code="bad_status",
         )
@@ -177,7 +177,7 @@ def attachment_add(*, actor, project: Project, kind: str, upload, caption: str =
     what it claims, too large, or the project no longer accepts files."""
     if not is_office(actor):
         _require_coordinator(actor, project)
-        _require_status(project, EDITABLE_STATUSES + RESULT_STATUSES, gettext("add files to"))
+        _require_status(project, EDITABLE_STATUSES + RESULT_STATUSES, gettext("Adding files"))
     kind = AttachmentKind(kind)
     checked = check_upload(upload, images_only=kind in PHOTO_KINDS)
     attachment = ProjectAttachment(
@@ -204,7 +204,7 @@ def attachment_delete(*, actor, attachment: ProjectAttachment) -> None:
     project = attachment.project
     if not is_office(actor):
         _require_coordinator(actor, project)
-        _require_status(project, EDITABLE_STATUSES + RESULT_STATUSES, gettext("remove files from"))
+        _require_status(project, EDITABLE_STATUSES + RESULT_STATUSES, gettext("Removing files"))
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
@@ -250,7 +250,7 @@ def project_submit(*, actor, project: Project) -> Project:
     """Coordinator → office: a draft or a returned project goes for review."""
     project = _lock(project)
     _require_coordinator(actor, project)
-    _require_status(project, EDITABLE_STATUSES, gettext("submit"))
+    _require_status(project, EDITABLE_STATUSES, gettext("Submission for review"))
     missing = missing_for_submission(project)
     if missing:
         raise ValidationError(
@@ -278,7 +278,7 @@ def project_return(*, actor, project: Project, comment: str) -> Project:
     """Office → coordinator: back for revision, with what to fix."""
     project = _lock(project)
     _require_office(actor)
-    _require_status(project, [ProjectStatus.SUBMITTED], gettext("return"))
+    _require_status(project, [ProjectStatus.SUBMITTED], gettext("Return for revision"))
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Write what the organisation should fix.")}, code="comment_required")
     project.review_comment = comment.strip()
@@ -297,7 +297,7 @@ def project_approve(*, actor, project: Project, comment: str = "") -> Project:
     """Office: the passport is accepted; the project appears in the showcase."""
     project = _lock(project)
     _require_office(actor)
-    _require_status(project, [ProjectStatus.SUBMITTED], gettext("approve"))
+    _require_status(project, [ProjectStatus.SUBMITTED], gettext("Approval"))
     project.review_comment = (comment or "").strip()
     _transition(project, actor=actor, to_status=ProjectStatus.APPROVED, comment=project.review_comment)
     _notify_coordinators(
@@ -314,7 +314,7 @@ def project_start(*, actor, project: Project, comment: str = "") -> Project:
     """Office: an approved project starts (implementation is under way)."""
     project = _lock(project)
     _require_office(actor)
-    _require_status(project, [ProjectStatus.APPROVED], gettext("start"))
+    _require_status(project, [ProjectStatus.APPROVED], gettext("Start"))
     if project.actual_start is None:
         project.actual_start = timezone.localdate()
     _transition(project, actor=actor, to_status=ProjectStatus.IN_PROGRESS, comment=(comment or "").strip())
@@ -332,7 +332,7 @@ def project_complete(*, actor, project: Project, comment: str = "") -> Project:
     """Office: the project is finished — only once every metric has its «after» value."""
     project = _lock(project)
     _require_office(actor)
-    _require_status(project, [ProjectStatus.IN_PROGRESS], gettext("complete"))
+    _require_status(project, [ProjectStatus.IN_PROGRESS], gettext("Completion"))
     metrics = list(project.metrics.all())
     if not metrics:
         raise ValidationError(gettext("A project without metrics cannot be completed."), code="no_metrics")
@@ -369,7 +369,7 @@ def project_cancel(*, actor, project: Project, reason: str) -> Project:
     """Office: the project stops, with the reason written down."""
     project = _lock(project)
     _require_office(actor)
-    _require_status(project, CANCELLABLE, gettext("cancel"))
+    _require_status(project, CANCELLABLE, gettext("Cancellation"))
     if not (reason or "").strip():
         raise ValidationError({"comment": _("Write why the project is cancelled.")}, code="reason_required")
     project.review_comment = reason.strip()
