@@ -90,6 +90,8 @@ class TeamMemberForm(forms.ModelForm):
 
 # One empty row is always offered: adding a row needs no JavaScript, only saving.
 MetricFormSet = inlineformset_factory(Project, ProjectMetric, form=MetricForm, extra=1, can_delete=True)
+# A new project is offered two empty metric rows: most projects measure time and one more thing.
+NewMetricFormSet = inlineformset_factory(Project, ProjectMetric, form=MetricForm, extra=2, can_delete=False)
 MetricResultFormSet = inlineformset_factory(
     Project, ProjectMetric, form=MetricResultForm, extra=0, can_delete=False, max_num=0
 )

@@ -25,6 +25,7 @@ from projects.forms import (
     AttachmentForm,
     MetricFormSet,
     MetricResultFormSet,
+    NewMetricFormSet,
     ProjectForm,
     ShowcaseFilterForm,
     TeamFormSet,
@@ -179,7 +180,7 @@ def cabinet_project_create(request: HttpRequest) -> HttpResponse:
         chosen = request.POST.get("organization") or request.GET.get("organization")
         organization = next((o for o in organizations if str(o.pk) == chosen), organization)
     form = ProjectForm(request.POST or None)
-    metrics = MetricFormSet(request.POST or None, prefix="metrics")
+    metrics = NewMetricFormSet(request.POST or None, prefix="metrics")
     team = TeamFormSet(request.POST or None, prefix="team")
     if request.method == "POST" and form.is_valid() and metrics.is_valid() and team.is_valid():
         data = dict(form.cleaned_data)
