@@ -65,6 +65,28 @@ class MunicipalityFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OrganizationFilter(admin.SimpleListFilter):
+    """Organisations of the chosen municipality: a region has ~2,000 of them,
+    too many for one list, so the list appears once a municipality is chosen."""
+
+    title = _("organisation")
+    parameter_name = "organization"
+
+    def lookups(self, request, model_admin):
+        municipality = request.GET.get(MunicipalityFilter.parameter_name)
+        if not (municipality and municipality.isdigit()):
+            return []
+        return [
+            (str(o.pk), o.short_name)
+            for o in Organization.objects.filter(municipality_id=municipality).education().only("pk", "short_name")
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(organization_id=self.value())
+        return queryset
+
+
 class MetricInline(admin.TabularInline):
     model = ProjectMetric
     extra = 0
@@ -192,7 +214,7 @@ class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
         "status",
         "stage",
         MunicipalityFilter,
-        ("organization", admin.RelatedOnlyFieldListFilter),
+        OrganizationFilter,
         "tools",
         "is_replicable",
     ]
@@ -264,7 +286,7 @@ class ReviewQueueAdmin(ProjectAdmin):
     """Projects waiting for the office's decision, the oldest first."""
 
     list_display = ["title", "organization", "municipality", "stage", "submitted_at"]
-    list_filter = [MunicipalityFilter, ("organization", admin.RelatedOnlyFieldListFilter), "stage", "tools"]
+    list_filter = [MunicipalityFilter, OrganizationFilter, "stage", "tools"]
     actions = [_make_action(name) for name in ("approve", "return", "cancel")]
 
     def get_queryset(self, request):

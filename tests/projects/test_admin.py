@@ -92,3 +92,17 @@ def test_admin_change_goes_through_the_service(client, office, project_in):
     response = client.get(reverse("admin:projects_project_change", args=[project.pk]))
     assert response.status_code == 200
     assert client.get(reverse("admin:projects_project_history", args=[project.pk])).status_code == 200
+
+
+def test_filters_by_municipality_then_organisation(client, office, project_in, school_b, school_elsewhere):
+    project_in(ProjectStatus.SUBMITTED, title="Проект школы А")
+    project_in(ProjectStatus.SUBMITTED, title="Проект школы Б", organization=school_b)
+    project_in(ProjectStatus.SUBMITTED, title="Проект из Пласта", organization=school_elsewhere)
+    client.force_login(office)
+    url = reverse("admin:projects_project_changelist")
+    html = client.get(url, {"municipality": school_b.municipality_id}).content.decode()
+    assert "Проект школы Б" in html and "Проект школы А" in html and "Проект из Пласта" not in html
+    html = client.get(url, {"municipality": school_b.municipality_id, "organization": school_b.pk}).content.decode()
+    assert "Проект школы Б" in html and "Проект школы А" not in html
+    html = client.get(url, {"status": "submitted", "stage": "preparation"}).content.decode()
+    assert "Проект из Пласта" in html
