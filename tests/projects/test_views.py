@@ -306,3 +306,16 @@ def test_query_count_does_not_grow_with_data(
     large = _count(client, url(), django_assert_max_num_queries)
     assert large == small, (page, small, large)
     assert small <= 15
+
+
+def test_active_pilot_sites_follow_their_document(school_a, school_b):
+    open_site = PilotSiteFactory(organization=school_a)
+    repealed = PilotSiteFactory(organization=school_b)
+    repealed.document.status = "repealed"
+    repealed.document.save()
+    expired = PilotSiteFactory(ends_on=date(2024, 1, 1))
+    from projects.models import PilotSite
+
+    active = set(PilotSite.objects.active(on=date(2026, 1, 1)))
+    assert active == {open_site}
+    assert all(site.is_closed for site in (repealed, expired)) and not open_site.is_closed
