@@ -133,6 +133,8 @@ class ShowcaseFilterForm(forms.Form):
         label=_("Municipality"), queryset=Organization.objects.municipalities(), required=False
     )
     replicable = forms.BooleanField(label=_("Standard solutions only"), required=False)
+    # Set by the links on pilot-site cards: one organisation's projects.
+    organization = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
     def filter(self, qs):
         if not self.is_valid():
@@ -158,4 +160,6 @@ class ShowcaseFilterForm(forms.Form):
             qs = qs.filter(organization__municipality=data["municipality"])
         if data["replicable"]:
             qs = qs.filter(is_replicable=True)
+        if data["organization"]:
+            qs = qs.filter(organization_id=data["organization"])
         return qs

@@ -319,3 +319,14 @@ def test_active_pilot_sites_follow_their_document(school_a, school_b):
     active = set(PilotSite.objects.active(on=date(2026, 1, 1)))
     assert active == {open_site}
     assert all(site.is_closed for site in (repealed, expired)) and not open_site.is_closed
+
+
+def test_pilot_site_card_links_to_its_projects(client, school_a, school_b, project_in):
+    PilotSiteFactory(organization=school_a)
+    project_in(ProjectStatus.COMPLETED, title="Проект площадки")
+    project_in(ProjectStatus.COMPLETED, title="Проект соседей", organization=school_b)
+    html = client.get(reverse("projects:pilot_sites")).content.decode()
+    link = f"?organization={school_a.pk}"
+    assert link in html
+    listing = client.get(reverse("projects:list") + link).content.decode()
+    assert "Проект площадки" in listing and "Проект соседей" not in listing
