@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -119,6 +121,18 @@ class ReviewCommentForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
+def search_q(text: str) -> Q:
+    """Russian full-text search over the passport (GIN index), or the
+    organisation's name: «СОШ № 13» finds that school's projects."""
+    condition = Q(search_vector=SearchQuery(text, config="russian", search_type="websearch"))
+    org_ids = list(
+        Organization.objects.education().filter(short_name__icontains=text).values_list("pk", flat=True)[:200]
+    )
+    if org_ids:
+        condition |= Q(organization_id__in=org_ids)
+    return condition
+
+
 class ShowcaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     tool = forms.ModelChoiceField(label=_("Lean tool"), queryset=LeanTool.objects.all(), required=False)
@@ -141,15 +155,7 @@ class ShowcaseFilterForm(forms.Form):
             return qs
         data = self.cleaned_data
         if data["q"]:
-            from django.db.models import Q
-
-            q = data["q"]
-            qs = qs.filter(
-                Q(title__icontains=q)
-                | Q(problem__icontains=q)
-                | Q(results__icontains=q)
-                | Q(organization__short_name__icontains=q)
-            )
+            qs = qs.filter(search_q(data["q"]))
         if data["tool"]:
             qs = qs.filter(tools=data["tool"])
         if data["stage"]:

@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -185,8 +187,15 @@ class Project(models.Model):
     )
     review_comment = models.TextField(_("latest office comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # Russian full-text search of the showcase, kept by PostgreSQL itself.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", "process", "customer_group", "problem", "goal", "results", config="russian"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        editable=False,
+    )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
@@ -197,6 +206,7 @@ class Project(models.Model):
             models.Index(fields=["status", "-updated_at"], name="project_status_updated"),
             # The showcase and the admin list newest first: a walk down this index.
             models.Index(fields=["-updated_at", "-id"], name="project_updated_desc"),
+            GinIndex(fields=["search_vector"], name="project_search"),
             models.Index(fields=["organization", "status"], name="project_org_status"),
         ]
         constraints = [

@@ -330,3 +330,17 @@ def test_pilot_site_card_links_to_its_projects(client, school_a, school_b, proje
     assert link in html
     listing = client.get(reverse("projects:list") + link).content.decode()
     assert "Проект площадки" in listing and "Проект соседей" not in listing
+
+
+def test_showcase_search_understands_russian_word_forms_and_school_names(client, project_in, school_b):
+    project_in(ProjectStatus.COMPLETED, title="Очередь в школьной столовой")
+    project_in(ProjectStatus.COMPLETED, title="Выдача учебников", organization=school_b)
+
+    def titles(q):
+        html = client.get(reverse("projects:list"), {"q": q}).content.decode()
+        return {t for t in ("Очередь в школьной столовой", "Выдача учебников") if t in html}
+
+    assert titles("очереди в столовую") == {"Очередь в школьной столовой"}
+    assert titles("учебник") == {"Выдача учебников"}
+    assert titles(school_b.short_name) == {"Выдача учебников"}
+    assert titles("бассейн") == set()
