@@ -542,4 +542,10 @@ def seed_region(ctx) -> None:
                     links.append(Through(project_id=project.pk, leantool_id=tool_id))
         ProjectMetric.objects.bulk_create(metrics)
         Through.objects.bulk_create(links, ignore_conflicts=True)
+    # Fresh statistics after a bulk load, as autovacuum would gather later:
+    # without them the planner guesses badly for the first minutes.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE projects_project, projects_projectmetric, projects_project_tools")
     ctx.log(f"projects (region): {Project.objects.filter(organization_id__in=orgs).count()} projects")

@@ -155,3 +155,27 @@ def test_file_access(client, request, role, project_in, coordinator_a, office):
     assert client.get(photo.get_absolute_url()).status_code == 200
     assert client.get(plan.get_absolute_url()).status_code == (200 if in_scope else 404)
     assert client.get(draft_photo.get_absolute_url()).status_code == (200 if in_scope else 404)
+
+
+def test_coordinator_removes_a_file_of_a_draft_only(
+    client, coordinator_a, coordinator_b, draft, project_in, media_root
+):
+    attachment = _attach(draft, coordinator_a, "action_plan", "plan.pdf", b"%PDF-1.4\n%%EOF")
+    url = reverse("projects:cabinet_attachment_delete", args=[draft.pk, attachment.pk])
+    client.force_login(coordinator_b)
+    assert client.post(url).status_code == 404
+    client.force_login(coordinator_a)
+    assert client.post(url).status_code == 302
+    assert not ProjectAttachment.objects.filter(pk=attachment.pk).exists()
+
+    submitted = project_in(ProjectStatus.SUBMITTED)
+    kept = ProjectAttachment.objects.create(
+        project=submitted,
+        kind="standard",
+        file="projects/x.pdf",
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=1,
+    )
+    client.post(reverse("projects:cabinet_attachment_delete", args=[submitted.pk, kept.pk]))
+    assert ProjectAttachment.objects.filter(pk=kept.pk).exists()

@@ -344,3 +344,10 @@ def test_showcase_search_understands_russian_word_forms_and_school_names(client,
     assert titles("учебник") == {"Выдача учебников"}
     assert titles(school_b.short_name) == {"Выдача учебников"}
     assert titles("бассейн") == set()
+
+
+@pytest.mark.parametrize("role", ["official", "office", "coordinator_a", "anonymous"])
+def test_new_project_page(client, request, role):
+    response = client_for(client, request, role).get(reverse("projects:cabinet_create"))
+    expected = {"coordinator_a": 200, "anonymous": 302}.get(role, 404)
+    assert response.status_code == expected
