@@ -46,8 +46,11 @@ class ProjectForm(forms.ModelForm):
             "results": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, results_only: bool = False, **kwargs):
+    def __init__(self, *args, results_only: bool = False, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if creating:  # nothing is done yet on a new project
+            for name in ("results", "actual_start", "actual_end"):
+                del self.fields[name]
         if results_only:
             for name in list(self.fields):
                 if name not in RESULT_FIELDS:
@@ -135,7 +138,9 @@ def search_q(text: str) -> Q:
 
 class ShowcaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    tool = forms.ModelChoiceField(label=_("Lean tool"), queryset=LeanTool.objects.all(), required=False)
+    tool = forms.ModelChoiceField(
+        label=_("Lean tool"), queryset=LeanTool.objects.all(), required=False, empty_label=_("Any")
+    )
     stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("Any"))] + ProjectStage.choices, required=False)
     kind = forms.ChoiceField(
         label=_("Kind of organisation"),
@@ -144,7 +149,7 @@ class ShowcaseFilterForm(forms.Form):
         required=False,
     )
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Organization.objects.municipalities(), required=False
+        label=_("Municipality"), queryset=Organization.objects.municipalities(), required=False, empty_label=_("Any")
     )
     replicable = forms.BooleanField(label=_("Standard solutions only"), required=False)
     # Set by the links on pilot-site cards: one organisation's projects.

@@ -249,7 +249,7 @@ class TeamMember(models.Model):
     """A member of the project team: name and role in the project."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="team")
-    name = models.CharField(_("full name"), max_length=200)
+    name = models.CharField(_("surname, name and patronymic"), max_length=200)
     role = models.CharField(_("role in the project"), max_length=200, blank=True)
 
     class Meta:
@@ -361,7 +361,7 @@ class ProjectMetric(models.Model):
     """A measurable result of a project: было → цель → стало."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="metrics")
-    name = models.CharField(_("name"), max_length=300)
+    name = models.CharField(_("metric"), max_length=300)
     unit = models.CharField(_("unit"), max_length=50)
     direction = models.CharField(
         _("direction"), max_length=10, choices=MetricDirection.choices, default=MetricDirection.LOWER

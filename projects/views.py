@@ -179,7 +179,7 @@ def cabinet_project_create(request: HttpRequest) -> HttpResponse:
     if len(organizations) > 1:
         chosen = request.POST.get("organization") or request.GET.get("organization")
         organization = next((o for o in organizations if str(o.pk) == chosen), organization)
-    form = ProjectForm(request.POST or None)
+    form = ProjectForm(request.POST or None, creating=True)
     metrics = NewMetricFormSet(request.POST or None, prefix="metrics")
     team = TeamFormSet(request.POST or None, prefix="team")
     if request.method == "POST" and form.is_valid() and metrics.is_valid() and team.is_valid():
