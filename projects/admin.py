@@ -206,6 +206,16 @@ def _make_action(name: str):
     return admin.action(description=label, permissions=["change"])(action)
 
 
+# Which office decisions a project in a status offers on its change page.
+OFFICE_STEPS = {
+    "submitted": ("approve", "return", "cancel"),
+    "approved": ("start", "cancel"),
+    "in_progress": ("complete", "cancel"),
+    "draft": ("cancel",),
+    "returned": ("cancel",),
+}
+
+
 @admin.register(Project)
 class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [ProjectPassportResource]
@@ -238,9 +248,71 @@ class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
         (_("Record"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
 
+    change_form_template = "admin/projects/project/change_form.html"
+
     @property
     def export_formats(self):
         return [XLSX]
+
+    def get_urls(self):
+        from django.urls import path
+
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/decide/<str:step>/",
+                self.admin_site.admin_view(self.decide_view),
+                name=f"{info[0]}_{info[1]}_decide",
+            ),
+        ] + super().get_urls()
+
+    def decide_view(self, request, object_id, step):
+        """One project's decision (approve, return, …) from its own page: the
+        same comment form and the same service as the list action."""
+        from django.http import Http404, HttpResponseRedirect
+        from django.urls import reverse
+
+        project = self.get_object(request, object_id)
+        if project is None or step not in REVIEW_ACTIONS or not self.has_change_permission(request, project):
+            raise Http404
+        service, label, required, comment_label = REVIEW_ACTIONS[step]
+        form = ReviewCommentForm(request.POST or None)
+        form.fields["comment"].label = comment_label
+        form.fields["comment"].required = required
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[project.pk])
+        if request.method == "POST" and form.is_valid():
+            comment = form.cleaned_data["comment"]
+            try:
+                if step == "cancel":
+                    service(actor=request.user, project=project, reason=comment)
+                else:
+                    service(actor=request.user, project=project, comment=comment)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+            else:
+                self.message_user(request, gettext("Done for %(count)s project(s).") % {"count": 1}, messages.SUCCESS)
+                if self.model is SubmittedProject:  # decided: no longer in the queue
+                    change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": label,
+            "opts": self.opts,
+            "projects": [project],
+            "form": form,
+            "single": True,
+            "cancel_url": change_url,
+        }
+        return TemplateResponse(request, "admin/projects/review_action.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        project = self.get_object(request, object_id)
+        steps = OFFICE_STEPS.get(project.status, ()) if project is not None else ()
+        extra_context = {
+            **(extra_context or {}),
+            "decisions": [(step, REVIEW_ACTIONS[step][1]) for step in steps],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("municipality"), ordering="organization__municipality__short_name")
     def municipality(self, project: Project):

@@ -106,3 +106,40 @@ def test_filters_by_municipality_then_organisation(client, office, project_in, s
     assert "Проект школы Б" in html and "Проект школы А" not in html
     html = client.get(url, {"status": "submitted", "stage": "preparation"}).content.decode()
     assert "Проект из Пласта" in html
+
+
+def test_decision_from_the_project_page(client, office, project_in, coordinator_a):
+    project = project_in(ProjectStatus.SUBMITTED)
+    client.force_login(office)
+    page = client.get(reverse("admin:projects_project_change", args=[project.pk])).content.decode()
+    decide = reverse("admin:projects_project_decide", args=[project.pk, "return"])
+    assert decide in page
+    assert "Что нужно исправить" in client.get(decide).content.decode()
+    assert client.post(decide, {"comment": ""}).status_code == 200
+    response = client.post(decide, {"comment": "Приложите карту текущего состояния."})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.status, project.review_comment) == (ProjectStatus.RETURNED, "Приложите карту текущего состояния.")
+    # Not a step this status offers: refused by the service, nothing changes.
+    client.post(reverse("admin:projects_project_decide", args=[project.pk, "complete"]), {"comment": ""})
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.RETURNED
+
+
+def test_decision_page_needs_the_office(client, coordinator_a, project_in):
+    project = project_in(ProjectStatus.SUBMITTED)
+    client.force_login(coordinator_a)
+    response = client.get(reverse("admin:projects_project_decide", args=[project.pk, "approve"]))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_decision_from_the_queue_page_returns_to_the_queue(client, office, project_in):
+    project = project_in(ProjectStatus.SUBMITTED)
+    client.force_login(office)
+    page = client.get(reverse("admin:projects_submittedproject_change", args=[project.pk])).content.decode()
+    decide = reverse("admin:projects_submittedproject_decide", args=[project.pk, "approve"])
+    assert decide in page
+    response = client.post(decide, {"comment": ""})
+    assert response["Location"] == reverse("admin:projects_submittedproject_changelist")
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.APPROVED
