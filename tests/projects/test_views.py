@@ -351,3 +351,16 @@ def test_new_project_page(client, request, role):
     response = client_for(client, request, role).get(reverse("projects:cabinet_create"))
     expected = {"coordinator_a": 200, "anonymous": 302}.get(role, 404)
     assert response.status_code == expected
+
+
+def test_coordinator_of_two_organisations_chooses_one(client, coordinator_a, school_a, school_b):
+    from leanedu.roles import Role
+    from leanedu.services import membership_grant
+
+    membership_grant(actor=None, user=coordinator_a, organization=school_b, role=Role.COORDINATOR)
+    client.force_login(coordinator_a)
+    page = client.get(reverse("projects:cabinet_create")).content.decode()
+    assert 'name="organization"' in page
+    data = {**PASSPORT, "organization": str(school_b.pk), **formset_data("metrics", []), **formset_data("team", [])}
+    assert client.post(reverse("projects:cabinet_create"), data).status_code == 302
+    assert Project.objects.get(title=PASSPORT["title"]).organization == school_b
