@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.querysets import PilotSiteQuerySet, ProjectQuerySet
+from projects.querysets import PilotSiteQuerySet, ProjectMetricQuerySet, ProjectQuerySet
 
 
 class PilotSiteLevel(models.TextChoices):
@@ -373,6 +373,7 @@ class ProjectMetric(models.Model):
     actual_date = models.DateField(_("after: date"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = ProjectMetricQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("project metric")

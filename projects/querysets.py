@@ -79,3 +79,13 @@ class ProjectQuerySet(models.QuerySet):
         if not scope.is_authenticated:
             return self.none()
         return self.filter(scope.organization_q("organization"))
+
+
+class ProjectMetricQuerySet(models.QuerySet):
+    def goal_reached(self) -> ProjectMetricQuerySet:
+        """Metrics whose стало reached the цель, in SQL (the same rule as
+        ``ProjectMetric.goal_reached``): for counting indicators at scale."""
+        return self.filter(
+            models.Q(direction="higher", actual_value__gte=models.F("target_value"))
+            | models.Q(direction="lower", actual_value__lte=models.F("target_value"))
+        )

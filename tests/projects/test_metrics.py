@@ -66,3 +66,26 @@ def test_nothing_measured_yet():
 
 def test_negative_baseline_uses_its_magnitude():
     assert metric(MetricDirection.HIGHER, "-10", "0", "-5").change_percent == Decimal("50.0")
+
+
+@pytest.mark.django_db
+def test_goal_reached_in_sql_matches_the_property():
+    from tests.projects.factories import MetricFactory, ProjectFactory
+
+    project = ProjectFactory()
+    rows = [
+        (MetricDirection.LOWER, "67", "30", "29"),
+        (MetricDirection.LOWER, "50", "30", "35"),
+        (MetricDirection.HIGHER, "55", "80", "86"),
+        (MetricDirection.HIGHER, "55", "80", "50"),
+        (MetricDirection.LOWER, "12", "3", None),
+        (MetricDirection.HIGHER, "0", "5", "5"),
+    ]
+    metrics = [
+        MetricFactory(project=project, direction=d, baseline_value=b, target_value=g, actual_value=a)
+        for d, b, g, a in rows
+    ]
+    metrics = list(ProjectMetric.objects.filter(pk__in=[m.pk for m in metrics]))  # Decimals, as stored
+    expected = {m for m in metrics if m.goal_reached}
+    assert len(expected) == 3
+    assert set(ProjectMetric.objects.goal_reached()) == expected
