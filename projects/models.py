@@ -195,7 +195,7 @@ class Project(models.Model):
         editable=False,
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"], m2m_fields=[tools])
     objects = ProjectQuerySet.as_manager()
 
     class Meta:

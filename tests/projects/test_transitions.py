@@ -189,3 +189,14 @@ def test_create_draft_contract(school_a, coordinator_a, coordinator_b, office):
     assert project_create_draft(actor=office, organization=school_a, title="Из предложения").pk
     with pytest.raises(PermissionDenied):
         project_create_draft(actor=coordinator_b, organization=school_a, title="Чужой")
+
+
+def test_tool_changes_are_in_the_history(project_in, coordinator_a):
+    from tests.projects.factories import LeanToolFactory
+
+    project = project_in()
+    five_s = LeanToolFactory(name="5S")
+    project_update(actor=coordinator_a, project=project, tools=[five_s], title="С инструментом")
+    latest = project.history.first()
+    assert latest.title == "С инструментом"
+    assert [t.leantool.name for t in latest.tools.all()] == ["5S"]
