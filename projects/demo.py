@@ -458,6 +458,7 @@ def _demo_image(*, seed: int, tidy: bool) -> bytes:
 # --- a synthetic region --------------------------------------------------------------------
 
 REGION_PROJECTS = 20_000
+REGION_PROJECTS_PER_ORG = 10
 REGION_STATUSES = (
     [ProjectStatus.COMPLETED] * 6
     + [ProjectStatus.IN_PROGRESS] * 5
@@ -491,8 +492,11 @@ def seed_region(ctx) -> None:
     if not orgs:
         ctx.log("projects (region): no synthetic organisations")
         return
+    # 20,000 for the 45-municipality benchmark region (~10 per organisation);
+    # a small test region gets ten per organisation, not 20,000 on a handful.
+    total = min(REGION_PROJECTS, len(orgs) * REGION_PROJECTS_PER_ORG)
     existing = Project.objects.filter(organization_id__in=orgs).count()
-    missing = REGION_PROJECTS - existing
+    missing = total - existing
     if missing <= 0:
         ctx.log(f"projects (region): {existing} projects already there")
         return
@@ -500,9 +504,9 @@ def seed_region(ctx) -> None:
     rng = random.Random(45)
     today = date(2026, 9, 1)
     batch = 2000
-    for start in range(existing, REGION_PROJECTS, batch):
+    for start in range(existing, total, batch):
         projects = []
-        for n in range(start, min(start + batch, REGION_PROJECTS)):
+        for n in range(start, min(start + batch, total)):
             status = REGION_STATUSES[n % len(REGION_STATUSES)]
             planned_start = today - timedelta(days=rng.randint(30, 900))
             projects.append(

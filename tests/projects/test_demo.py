@@ -46,13 +46,20 @@ def test_seed_uses_the_registry_document_when_it_is_there(monkeypatch):
 
 def test_region_seed_in_bulk_and_idempotent(monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "demo-password-123")
-    monkeypatch.setattr(demo, "REGION_PROJECTS", 500)
+    monkeypatch.setattr(demo, "REGION_PROJECTS", 75)
     call_command("seed_demo", region=2, orgs_per_municipality=5, quiet_accounts=True)
     synthetic = Project.objects.filter(organization__municipality__short_name__startswith="Синтетический МО")
-    assert synthetic.count() == 500
-    assert ProjectMetric.objects.filter(project__in=synthetic).count() == 500
+    assert synthetic.count() == 75  # capped by REGION_PROJECTS (10 organisations × 10 would be 100)
+    assert ProjectMetric.objects.filter(project__in=synthetic).count() == 75
     call_command("seed_demo", region=2, orgs_per_municipality=5, quiet_accounts=True)
-    assert synthetic.count() == 500
+    assert synthetic.count() == 75
+
+
+def test_small_region_gets_ten_projects_per_organisation(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-123")
+    call_command("seed_demo", region=1, orgs_per_municipality=4, quiet_accounts=True)
+    synthetic = Project.objects.filter(organization__municipality__short_name__startswith="Синтетический МО")
+    assert synthetic.count() == 40
 
 
 def test_draft_creation_contract_for_other_apps(school_a, coordinator_a):
