@@ -10,7 +10,16 @@ class ProjectsConfig(AppConfig):
     def role_permissions(self) -> dict[str, list[str]]:
         from leanedu.roles import Role
 
-        models = ("pilotsite", "project", "projectmetric")
+        models = (
+            "pilotsite",
+            "project",
+            "projectmetric",
+            "leantool",
+            "teammember",
+            "projectattachment",
+            "projecttransition",
+            "submittedproject",
+        )
         crud = [f"projects.{a}_{m}" for m in models for a in ("add", "change", "delete", "view")]
         view = [f"projects.view_{m}" for m in models]
         return {Role.OFFICE: crud, Role.ADMIN: crud, Role.OFFICIAL: view, Role.COORDINATOR: view}

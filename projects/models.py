@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.querysets import PilotSiteQuerySet, ProjectQuerySet
+from projects.querysets import PilotSiteQuerySet, ProjectMetricQuerySet, ProjectQuerySet
 
 
 class PilotSiteLevel(models.TextChoices):
@@ -36,6 +45,18 @@ class PilotSite(models.Model):
     )
     starts_on = models.DateField(_("period start"))
     ends_on = models.DateField(_("period end"), null=True, blank=True)
+    focus_areas = models.TextField(
+        _("focus areas"), blank=True, help_text=_("One area per line, e.g. «5S in classrooms».")
+    )
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("curator from the office"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
     objects = PilotSiteQuerySet.as_manager()
@@ -47,6 +68,58 @@ class PilotSite(models.Model):
 
     def __str__(self) -> str:
         return str(self.organization)
+
+    @property
+    def focus_area_list(self) -> list[str]:
+        return [line.strip() for line in self.focus_areas.splitlines() if line.strip()]
+
+    def closed_reason(self, today: date | None = None) -> str:
+        """Why the site is closed, or "" while it is active. It follows its
+        designating document: repealed or expired act, or the period is over."""
+        from documents.models import DocumentStatus
+
+        today = today or timezone.localdate()
+        document = self.document
+        if document.status == DocumentStatus.REPEALED:
+            return gettext("The designating document is no longer in force.")
+        if document.effective_until and document.effective_until < today:
+            return gettext("The designating document expired on %(date)s.") % {
+                "date": date_format(document.effective_until, "DATE_FORMAT")
+            }
+        if self.ends_on and self.ends_on < today:
+            return gettext("The pilot site period ended on %(date)s.") % {
+                "date": date_format(self.ends_on, "DATE_FORMAT")
+            }
+        return ""
+
+    @property
+    def is_closed(self) -> bool:
+        return bool(self.closed_reason())
+
+
+class ProjectStage(models.TextChoices):
+    PREPARATION = "preparation", _("Preparation")
+    DIAGNOSTICS = "diagnostics", _("Diagnostics")
+    TARGET_STATE = "target_state", _("Target state")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    CONSOLIDATION = "consolidation", _("Consolidation of results")
+    REPLICATION = "replication", _("Replication")
+
+
+class LeanTool(models.Model):
+    """A lean tool from the reference list (5S, VSM, kanban, …)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        verbose_name = _("lean tool")
+        verbose_name_plural = _("lean tools")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ProjectStatus(models.TextChoices):
@@ -61,6 +134,10 @@ class ProjectStatus(models.TextChoices):
 
 # What the public showcase shows.
 PUBLIC_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
+# Where the coordinator may edit the whole passport.
+EDITABLE_STATUSES = (ProjectStatus.DRAFT, ProjectStatus.RETURNED)
+# Where the coordinator may record results (стало, what was done, photos).
+RESULT_STATUSES = (ProjectStatus.APPROVED, ProjectStatus.IN_PROGRESS)
 
 
 class Project(models.Model):
@@ -84,19 +161,195 @@ class Project(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords()
+    # The passport. Everything is optional on a draft; submitting checks it.
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=ProjectStage.choices, default=ProjectStage.PREPARATION, db_index=True
+    )
+    process = models.CharField(_("process"), max_length=500, blank=True)
+    process_first_step = models.CharField(_("process starts with"), max_length=300, blank=True)
+    process_last_step = models.CharField(_("process ends with"), max_length=300, blank=True)
+    customer_group = models.CharField(
+        _("who the process serves"), max_length=300, blank=True, help_text=_("E.g. pupils, parents, teachers.")
+    )
+    problem = models.TextField(_("problem"), blank=True)
+    goal = models.TextField(_("goal"), blank=True)
+    leader = models.CharField(_("project leader"), max_length=200, blank=True, help_text=_("Full name and position."))
+    sponsor = models.CharField(_("sponsor (director)"), max_length=200, blank=True)
+    tools = models.ManyToManyField(LeanTool, verbose_name=_("lean tools used"), blank=True, related_name="projects")
+    risks = models.TextField(_("risks"), blank=True)
+    results = models.TextField(_("what was done"), blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    is_replicable = models.BooleanField(
+        _("standard solution"), default=False, help_text=_("Other organisations can copy this project.")
+    )
+    review_comment = models.TextField(_("latest office comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # Russian full-text search of the showcase, kept by PostgreSQL itself.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", "process", "customer_group", "problem", "goal", "results", config="russian"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        editable=False,
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"], m2m_fields=[tools])
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lean project")
         verbose_name_plural = _("lean projects")
         ordering = ["-updated_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-updated_at"], name="project_status_updated"),
+            # The showcase and the admin list newest first: a walk down this index.
+            models.Index(fields=["-updated_at", "-id"], name="project_updated_desc"),
+            GinIndex(fields=["search_vector"], name="project_search"),
+            models.Index(fields=["organization", "status"], name="project_org_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(planned_end__isnull=True)
+                | models.Q(planned_start__isnull=True)
+                | models.Q(planned_end__gte=models.F("planned_start")),
+                name="project_planned_dates_ordered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            raise ValidationError({"planned_end": _("The planned end is before the planned start.")})
+        if self.actual_start and self.actual_end and self.actual_end < self.actual_start:
+            raise ValidationError({"actual_end": _("The actual end is before the actual start.")})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        """The coordinator may change the whole passport."""
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def accepts_results(self) -> bool:
+        """The coordinator may record results (стало, what was done, photos)."""
+        return self.status in RESULT_STATUSES
+
+
+class TeamMember(models.Model):
+    """A member of the project team: name and role in the project."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="team")
+    name = models.CharField(_("surname, name and patronymic"), max_length=200)
+    role = models.CharField(_("role in the project"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("project team")
+        ordering = ["project", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttachmentKind(models.TextChoices):
+    CURRENT_MAP = "current_map", _("Current-state map")
+    TARGET_MAP = "target_map", _("Target-state map")
+    ACTION_PLAN = "action_plan", _("Action plan")
+    STANDARD = "standard", _("Standard")
+    PHOTO_BEFORE = "photo_before", _("Photo before")
+    PHOTO_AFTER = "photo_after", _("Photo after")
+
+
+PHOTO_KINDS = (AttachmentKind.PHOTO_BEFORE, AttachmentKind.PHOTO_AFTER)
+
+
+def attachment_path(instance: ProjectAttachment, filename: str) -> str:
+    # A random name: the uploader's file name is kept only in the database.
+    return f"projects/{instance.project_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class ProjectAttachment(models.Model):
+    """A file of a project, checked by content when uploaded
+    (see ``projects.uploads``). Served only through a permission-checked view."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size, bytes"))
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["project", "kind", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:attachment", args=[self.project_id, self.pk])
+
+    @property
+    def is_photo(self) -> bool:
+        return self.kind in PHOTO_KINDS
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class ProjectTransition(models.Model):
+    """One status change: who, when, from what to what, and the comment.
+    The coordinator reads the office's comments here."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from status"), max_length=20, choices=ProjectStatus.choices)
+    to_status = models.CharField(_("to status"), max_length=20, choices=ProjectStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["project", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class MetricDirection(models.TextChoices):
@@ -108,7 +361,7 @@ class ProjectMetric(models.Model):
     """A measurable result of a project: было → цель → стало."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="metrics")
-    name = models.CharField(_("name"), max_length=300)
+    name = models.CharField(_("metric"), max_length=300)
     unit = models.CharField(_("unit"), max_length=50)
     direction = models.CharField(
         _("direction"), max_length=10, choices=MetricDirection.choices, default=MetricDirection.LOWER
@@ -118,6 +371,9 @@ class ProjectMetric(models.Model):
     target_value = models.DecimalField(_("goal"), max_digits=14, decimal_places=2, null=True, blank=True)
     actual_value = models.DecimalField(_("after"), max_digits=14, decimal_places=2, null=True, blank=True)
     actual_date = models.DateField(_("after: date"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ProjectMetricQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("project metric")
@@ -135,9 +391,27 @@ class ProjectMetric(models.Model):
         return ((self.actual_value - self.baseline_value) / abs(self.baseline_value) * 100).quantize(Decimal("0.1"))
 
     @property
+    def improved(self) -> bool | None:
+        """Did стало move in the good direction from было?"""
+        if self.actual_value is None or self.baseline_value is None:
+            return None
+        if self.direction == MetricDirection.HIGHER:
+            return self.actual_value > self.baseline_value
+        return self.actual_value < self.baseline_value
+
+    @property
     def goal_reached(self) -> bool | None:
         if self.actual_value is None or self.target_value is None:
             return None
         if self.direction == MetricDirection.HIGHER:
             return self.actual_value >= self.target_value
         return self.actual_value <= self.target_value
+
+
+class SubmittedProject(Project):
+    """The office's review queue: projects submitted and waiting for a decision."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("project for review")
+        verbose_name_plural = _("review queue")

@@ -1,3 +1,5 @@
+"""Reads of pilot sites and projects, scoped to the reader."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -7,6 +9,36 @@ class PilotSiteQuerySet(models.QuerySet):
     def visible_to(self, user) -> PilotSiteQuerySet:
         """Pilot sites are public."""
         return self
+
+    def active(self, on=None) -> PilotSiteQuerySet:
+        """Sites working on a date (today by default): the designating act is
+        not repealed or expired and the site's own period has not ended. The
+        same rule as ``PilotSite.closed_reason``, as one filter for counting."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return (
+            self.exclude(document__status="repealed")
+            .exclude(document__effective_until__lt=on)
+            .exclude(ends_on__lt=on)
+            .filter(starts_on__lte=on)
+        )
+
+    def for_listing(self) -> PilotSiteQuerySet:
+        """With everything a card shows, in a fixed number of queries:
+        the organisation, the document and the number of public projects."""
+        from projects.models import PUBLIC_STATUSES, Project
+
+        projects = (
+            Project.objects.filter(organization=models.OuterRef("organization"), status__in=PUBLIC_STATUSES)
+            .order_by()
+            .values("organization")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.select_related("organization", "document").annotate(
+            project_count=models.functions.Coalesce(models.Subquery(projects), 0)
+        )
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -23,3 +55,37 @@ class ProjectQuerySet(models.QuerySet):
         if not scope.is_authenticated:
             return self.filter(public)
         return self.filter(public | scope.organization_q("organization"))
+
+    def public(self) -> ProjectQuerySet:
+        """What the showcase shows to anyone: approved, in progress, completed."""
+        from projects.models import PUBLIC_STATUSES
+
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def in_cabinet_of(self, user) -> ProjectQuerySet:
+        """Projects of the organisations the user coordinates: what the
+        cabinet shows and edits. Anything else is a 404 there."""
+        from leanedu.scoping import user_scope
+
+        ids = sorted(user_scope(user).coordinator_org_ids)
+        return self.filter(organization_id__in=ids)
+
+    def with_private_files_for(self, user) -> ProjectQuerySet:
+        """Projects whose non-public attachments the user may download: their
+        organisation is in the user's scope (officials included)."""
+        from leanedu.scoping import user_scope
+
+        scope = user_scope(user)
+        if not scope.is_authenticated:
+            return self.none()
+        return self.filter(scope.organization_q("organization"))
+
+
+class ProjectMetricQuerySet(models.QuerySet):
+    def goal_reached(self) -> ProjectMetricQuerySet:
+        """Metrics whose стало reached the цель, in SQL (the same rule as
+        ``ProjectMetric.goal_reached``): for counting indicators at scale."""
+        return self.filter(
+            models.Q(direction="higher", actual_value__gte=models.F("target_value"))
+            | models.Q(direction="lower", actual_value__lte=models.F("target_value"))
+        )

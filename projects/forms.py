@@ -1,0 +1,176 @@
+"""Forms of the cabinet and the showcase. They validate; services write."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Q
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from leanedu.models import Organization, OrganizationKind
+from projects.models import (
+    AttachmentKind,
+    LeanTool,
+    Project,
+    ProjectMetric,
+    ProjectStage,
+    TeamMember,
+)
+from projects.services import PASSPORT_FIELDS, RESULT_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+DATE_FIELDS = ("planned_start", "planned_end", "actual_start", "actual_end")
+
+
+class ProjectForm(forms.ModelForm):
+    """The passport. Once approved, only the result fields remain."""
+
+    class Meta:
+        model = Project
+        fields = PASSPORT_FIELDS + ("tools",)
+        widgets = {
+            **{name: DateInput() for name in DATE_FIELDS},
+            "tools": forms.CheckboxSelectMultiple,
+            "problem": forms.Textarea(attrs={"rows": 3}),
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "risks": forms.Textarea(attrs={"rows": 3}),
+            "results": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, results_only: bool = False, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if creating:  # nothing is done yet on a new project
+            for name in ("results", "actual_start", "actual_end"):
+                del self.fields[name]
+        if results_only:
+            for name in list(self.fields):
+                if name not in RESULT_FIELDS:
+                    del self.fields[name]
+        if "tools" in self.fields:
+            self.fields["tools"].queryset = LeanTool.objects.all()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class MetricForm(forms.ModelForm):
+    class Meta:
+        model = ProjectMetric
+        fields = [
+            "name",
+            "unit",
+            "direction",
+            "baseline_value",
+            "baseline_date",
+            "target_value",
+            "actual_value",
+            "actual_date",
+        ]
+        widgets = {"baseline_date": DateInput(), "actual_date": DateInput()}
+
+
+class MetricResultForm(forms.ModelForm):
+    """Once the project is approved only «after» is entered."""
+
+    class Meta:
+        model = ProjectMetric
+        fields = ["actual_value", "actual_date"]
+        widgets = {"actual_date": DateInput()}
+
+
+class TeamMemberForm(forms.ModelForm):
+    class Meta:
+        model = TeamMember
+        fields = ["name", "role"]
+
+
+# One empty row is always offered: adding a row needs no JavaScript, only saving.
+MetricFormSet = inlineformset_factory(Project, ProjectMetric, form=MetricForm, extra=1, can_delete=True)
+# A new project is offered two empty metric rows: most projects measure time and one more thing.
+NewMetricFormSet = inlineformset_factory(Project, ProjectMetric, form=MetricForm, extra=2, can_delete=False)
+MetricResultFormSet = inlineformset_factory(
+    Project, ProjectMetric, form=MetricResultForm, extra=0, can_delete=False, max_num=0
+)
+TeamFormSet = inlineformset_factory(Project, TeamMember, form=TeamMemberForm, extra=1, can_delete=True)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What is it"), choices=AttachmentKind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, JPEG or PNG image, DOCX or XLSX. Photos: JPEG or PNG."),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class ReviewCommentForm(forms.Form):
+    """The comment of an office action in the admin (return, approve)."""
+
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+def search_q(text: str) -> Q:
+    """Russian full-text search over the passport (GIN index), or the
+    organisation's name: «СОШ № 13» finds that school's projects."""
+    condition = Q(search_vector=SearchQuery(text, config="russian", search_type="websearch"))
+    org_ids = list(
+        Organization.objects.education().filter(short_name__icontains=text).values_list("pk", flat=True)[:200]
+    )
+    if org_ids:
+        condition |= Q(organization_id__in=org_ids)
+    return condition
+
+
+class ShowcaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    tool = forms.ModelChoiceField(
+        label=_("Lean tool"), queryset=LeanTool.objects.all(), required=False, empty_label=_("Any")
+    )
+    stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("Any"))] + ProjectStage.choices, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind of organisation"),
+        choices=[("", _("Any"))]
+        + [(k, label) for k, label in OrganizationKind.choices if k not in ("region", "municipal")],
+        required=False,
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Organization.objects.municipalities(), required=False, empty_label=_("Any")
+    )
+    replicable = forms.BooleanField(label=_("Standard solutions only"), required=False)
+    # Set by the links on pilot-site cards: one organisation's projects.
+    organization = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+    def filter(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["q"]:
+            qs = qs.filter(search_q(data["q"]))
+        if data["tool"]:
+            qs = qs.filter(tools=data["tool"])
+        if data["stage"]:
+            qs = qs.filter(stage=data["stage"])
+        if data["kind"]:
+            qs = qs.filter(organization__kind=data["kind"])
+        if data["municipality"]:
+            qs = qs.filter(organization__municipality=data["municipality"])
+        if data["replicable"]:
+            qs = qs.filter(is_replicable=True)
+        if data["organization"]:
+            qs = qs.filter(organization_id=data["organization"])
+        return qs

@@ -1,0 +1,449 @@
+"""Writes of pilot sites and projects. Every write takes the acting user,
+checks the actor's right, runs in a transaction and validates before saving.
+
+Status changes are named transitions: each checks the source status and the
+actor's role, writes the transition log (and, through simple-history, the
+project's history) and e-mails the other side through the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from leanedu.mail import queue_email
+from leanedu.models import Membership, Organization
+from leanedu.roles import Role
+from leanedu.scoping import user_scope
+from projects import conf
+from projects.models import (
+    EDITABLE_STATUSES,
+    PHOTO_KINDS,
+    RESULT_STATUSES,
+    AttachmentKind,
+    Project,
+    ProjectAttachment,
+    ProjectStatus,
+    ProjectTransition,
+)
+from projects.uploads import check_upload
+
+# Passport fields a coordinator may set while the project is a draft or returned.
+PASSPORT_FIELDS = (
+    "title",
+    "stage",
+    "process",
+    "process_first_step",
+    "process_last_step",
+    "customer_group",
+    "problem",
+    "goal",
+    "leader",
+    "sponsor",
+    "risks",
+    "results",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+)
+# Fields a coordinator may still change once the project is approved.
+RESULT_FIELDS = ("stage", "results", "actual_start", "actual_end")
+
+
+class TransitionError(ValidationError):
+    """A transition that is not allowed from the project's current status."""
+
+
+# --- who may do what ---------------------------------------------------------------
+
+
+def is_coordinator_of(actor, organization_id: int) -> bool:
+    return actor is not None and organization_id in user_scope(actor).coordinator_org_ids
+
+
+def is_office(actor) -> bool:
+    return actor is not None and user_scope(actor).is_office
+
+
+def _require_coordinator(actor, project: Project) -> None:
+    if not is_coordinator_of(actor, project.organization_id):
+        raise PermissionDenied(gettext("Only a coordinator of this organisation can do this."))
+
+
+def _require_office(actor) -> None:
+    if not is_office(actor):
+        raise PermissionDenied(gettext("Only the project office can do this."))
+
+
+def _require_status(project: Project, allowed: Iterable[str], action: str) -> None:
+    if project.status not in allowed:
+        raise TransitionError(
+            gettext("«%(action)s» is not possible for a project whose status is «%(status)s».")
+            % {"action": action, "status": project.get_status_display()},
+            code="bad_status",
+        )
+
+
+# --- create and edit ------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_create_draft(*, actor, organization: Organization, title: str, problem: str = "", **fields) -> Project:
+    """A new draft project of ``organization``.
+
+    A coordinator of that organisation, or office staff (e.g. when a citizen's
+    proposal becomes a project), may create one; ``actor=None`` is the system
+    itself (demo data, imports)."""
+    if actor is not None and not (is_coordinator_of(actor, organization.pk) or is_office(actor)):
+        raise PermissionDenied(gettext("Only a coordinator of this organisation can do this."))
+    tools = fields.pop("tools", None)
+    project = Project(
+        organization=organization,
+        title=title,
+        problem=problem,
+        status=ProjectStatus.DRAFT,
+        created_by=actor,
+        **fields,
+    )
+    project.full_clean()
+    project.save()
+    if tools is not None:
+        project.tools.set(tools)
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor, project: Project, tools=None, **fields) -> Project:
+    """Change the passport. A coordinator edits drafts and returned projects
+    fully, approved and running ones only in their results; office staff may
+    correct any passport field at any time."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if is_office(actor):
+        allowed = PASSPORT_FIELDS + ("is_replicable",)
+    else:
+        _require_coordinator(actor, project)
+        if project.status in EDITABLE_STATUSES:
+            allowed = PASSPORT_FIELDS
+        elif project.status in RESULT_STATUSES:
+            allowed = RESULT_FIELDS
+            tools = None
+        else:
+            raise TransitionError(
+                gettext("A project whose status is «%(status)s» cannot be changed.")
+                % {"status": project.get_status_display()},
+                code="bad_status",
+            )
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise PermissionDenied(
+            gettext("These fields cannot be changed now: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    if tools is not None:
+        project.tools.set(tools)
+    return project
+
+
+def can_edit_metric_plan(actor, project: Project) -> bool:
+    """Metric names, было and цель: fixed once the office approved the project."""
+    if is_office(actor):
+        return True
+    return is_coordinator_of(actor, project.organization_id) and project.status in EDITABLE_STATUSES
+
+
+def can_record_results(actor, project: Project) -> bool:
+    if is_office(actor):
+        return True
+    return is_coordinator_of(actor, project.organization_id) and project.status in (EDITABLE_STATUSES + RESULT_STATUSES)
+
+
+# --- attachments ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(*, actor, project: Project, kind: str, upload, caption: str = "") -> ProjectAttachment:
+    """Store one checked file. Refused (nothing stored) when the file is not
+    what it claims, too large, or the project no longer accepts files."""
+    if not is_office(actor):
+        _require_coordinator(actor, project)
+        _require_status(project, EDITABLE_STATUSES + RESULT_STATUSES, gettext("Adding files"))
+    kind = AttachmentKind(kind)
+    checked = check_upload(upload, images_only=kind in PHOTO_KINDS)
+    attachment = ProjectAttachment(
+        project=project,
+        kind=kind,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        caption=caption,
+        uploaded_by=actor,
+    )
+    attachment.file.save(checked.content.name, checked.content, save=False)
+    try:
+        attachment.full_clean()
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, actor, attachment: ProjectAttachment) -> None:
+    project = attachment.project
+    if not is_office(actor):
+        _require_coordinator(actor, project)
+        _require_status(project, EDITABLE_STATUSES + RESULT_STATUSES, gettext("Removing files"))
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- transitions ------------------------------------------------------------------------
+
+
+def missing_for_submission(project: Project) -> list[str]:
+    """What the passport still lacks before it can be submitted, in plain words."""
+    missing = []
+    if not project.problem.strip():
+        missing.append(gettext("the problem"))
+    if not project.goal.strip():
+        missing.append(gettext("the goal"))
+    if not project.leader.strip():
+        missing.append(gettext("the project leader"))
+    if not project.planned_start or not project.planned_end:
+        missing.append(gettext("the planned start and end dates"))
+    metrics = list(project.metrics.all())
+    if not any(m.baseline_value is not None and m.target_value is not None for m in metrics):
+        missing.append(gettext("at least one metric with both «before» and «goal» values"))
+    return missing
+
+
+def _transition(project: Project, *, actor, to_status: str, comment: str = "") -> ProjectTransition:
+    from_status = project.status
+    project.status = to_status
+    project._change_reason = f"{from_status} → {to_status}"
+    project.full_clean()
+    project.save()
+    return ProjectTransition.objects.create(
+        project=project, from_status=from_status, to_status=to_status, actor=actor, comment=comment
+    )
+
+
+def _lock(project: Project) -> Project:
+    return Project.objects.select_for_update().select_related("organization").get(pk=project.pk)
+
+
+@transaction.atomic
+def project_submit(*, actor, project: Project) -> Project:
+    """Coordinator → office: a draft or a returned project goes for review."""
+    project = _lock(project)
+    _require_coordinator(actor, project)
+    _require_status(project, EDITABLE_STATUSES, gettext("Submission for review"))
+    missing = missing_for_submission(project)
+    if missing:
+        raise ValidationError(
+            [gettext("Before submitting, fill in:")] + [f"— {item}" for item in missing], code="incomplete"
+        )
+    project.submitted_at = timezone.now()
+    _transition(project, actor=actor, to_status=ProjectStatus.SUBMITTED)
+    _notify_office(
+        project,
+        subject=gettext("Project submitted for review: %(title)s") % {"title": project.title},
+        body=gettext(
+            "%(organization)s submitted the project «%(title)s» for review.\n\nOpen it in the back office: %(url)s"
+        )
+        % {
+            "organization": project.organization.short_name,
+            "title": project.title,
+            "url": _absolute(reverse("admin:projects_project_change", args=[project.pk])),
+        },
+    )
+    return project
+
+
+@transaction.atomic
+def project_return(*, actor, project: Project, comment: str) -> Project:
+    """Office → coordinator: back for revision, with what to fix."""
+    project = _lock(project)
+    _require_office(actor)
+    _require_status(project, [ProjectStatus.SUBMITTED], gettext("Return for revision"))
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Write what the organisation should fix.")}, code="comment_required")
+    project.review_comment = comment.strip()
+    _transition(project, actor=actor, to_status=ProjectStatus.RETURNED, comment=comment.strip())
+    _notify_coordinators(
+        project,
+        subject=gettext("Project returned for revision: %(title)s") % {"title": project.title},
+        body=gettext("The project office returned «%(title)s» for revision.\n\nComment:\n%(comment)s\n\nOpen: %(url)s")
+        % {"title": project.title, "comment": comment.strip(), "url": _cabinet_url(project)},
+    )
+    return project
+
+
+@transaction.atomic
+def project_approve(*, actor, project: Project, comment: str = "") -> Project:
+    """Office: the passport is accepted; the project appears in the showcase."""
+    project = _lock(project)
+    _require_office(actor)
+    _require_status(project, [ProjectStatus.SUBMITTED], gettext("Approval"))
+    project.review_comment = (comment or "").strip()
+    _transition(project, actor=actor, to_status=ProjectStatus.APPROVED, comment=project.review_comment)
+    _notify_coordinators(
+        project,
+        subject=gettext("Project approved: %(title)s") % {"title": project.title},
+        body=gettext("The project office approved «%(title)s». It is now shown on the portal.\n\nOpen: %(url)s")
+        % {"title": project.title, "url": _cabinet_url(project)},
+    )
+    return project
+
+
+@transaction.atomic
+def project_start(*, actor, project: Project, comment: str = "") -> Project:
+    """Office: an approved project starts (implementation is under way)."""
+    project = _lock(project)
+    _require_office(actor)
+    _require_status(project, [ProjectStatus.APPROVED], gettext("Start"))
+    if project.actual_start is None:
+        project.actual_start = timezone.localdate()
+    _transition(project, actor=actor, to_status=ProjectStatus.IN_PROGRESS, comment=(comment or "").strip())
+    _notify_coordinators(
+        project,
+        subject=gettext("Project started: %(title)s") % {"title": project.title},
+        body=gettext("The project office marked «%(title)s» as in progress.\n\nOpen: %(url)s")
+        % {"title": project.title, "url": _cabinet_url(project)},
+    )
+    return project
+
+
+@transaction.atomic
+def project_complete(*, actor, project: Project, comment: str = "") -> Project:
+    """Office: the project is finished — only once every metric has its «after» value."""
+    project = _lock(project)
+    _require_office(actor)
+    _require_status(project, [ProjectStatus.IN_PROGRESS], gettext("Completion"))
+    metrics = list(project.metrics.all())
+    if not metrics:
+        raise ValidationError(gettext("A project without metrics cannot be completed."), code="no_metrics")
+    without = [m.name for m in metrics if m.actual_value is None]
+    if without:
+        raise ValidationError(
+            gettext("Enter the «after» value of every metric first. Missing: %(names)s")
+            % {"names": "; ".join(without)},
+            code="metrics_incomplete",
+        )
+    if project.actual_end is None:
+        project.actual_end = timezone.localdate()
+    _transition(project, actor=actor, to_status=ProjectStatus.COMPLETED, comment=(comment or "").strip())
+    _notify_coordinators(
+        project,
+        subject=gettext("Project completed: %(title)s") % {"title": project.title},
+        body=gettext("The project office marked «%(title)s» as completed. Thank you!\n\nOpen: %(url)s")
+        % {"title": project.title, "url": _cabinet_url(project)},
+    )
+    return project
+
+
+CANCELLABLE = (
+    ProjectStatus.DRAFT,
+    ProjectStatus.SUBMITTED,
+    ProjectStatus.RETURNED,
+    ProjectStatus.APPROVED,
+    ProjectStatus.IN_PROGRESS,
+)
+
+
+@transaction.atomic
+def project_cancel(*, actor, project: Project, reason: str) -> Project:
+    """Office: the project stops, with the reason written down."""
+    project = _lock(project)
+    _require_office(actor)
+    _require_status(project, CANCELLABLE, gettext("Cancellation"))
+    if not (reason or "").strip():
+        raise ValidationError({"comment": _("Write why the project is cancelled.")}, code="reason_required")
+    project.review_comment = reason.strip()
+    _transition(project, actor=actor, to_status=ProjectStatus.CANCELLED, comment=reason.strip())
+    _notify_coordinators(
+        project,
+        subject=gettext("Project cancelled: %(title)s") % {"title": project.title},
+        body=gettext("The project office cancelled «%(title)s».\n\nReason:\n%(reason)s")
+        % {"title": project.title, "reason": reason.strip()},
+    )
+    return project
+
+
+# Every transition by name: the test matrix and the admin use this table.
+TRANSITIONS = {
+    "submit": project_submit,
+    "return": project_return,
+    "approve": project_approve,
+    "start": project_start,
+    "complete": project_complete,
+    "cancel": project_cancel,
+}
+
+
+# --- notifications ----------------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    base = getattr(settings, "SITE_URL", "") or ""
+    return base.rstrip("/") + path
+
+
+def _cabinet_url(project: Project) -> str:
+    return _absolute(reverse("projects:cabinet_project", args=[project.pk]))
+
+
+def _notify_office(project: Project, *, subject: str, body: str) -> None:
+    queue_email(to=conf.office_notification_email(), subject=subject, body=body)
+
+
+def _notify_coordinators(project: Project, *, subject: str, body: str) -> None:
+    User = get_user_model()
+    ids = Membership.objects.filter(organization_id=project.organization_id, role=Role.COORDINATOR).values("user_id")
+    addresses = set(User.objects.filter(pk__in=ids, is_active=True).exclude(email="").values_list("email", flat=True))
+    if project.created_by_id and project.created_by.email and project.created_by.is_active:
+        if is_coordinator_of(project.created_by, project.organization_id):
+            addresses.add(project.created_by.email)
+    if addresses:
+        queue_email(to=sorted(addresses), subject=subject, body=body)
+
+
+@transaction.atomic
+def project_save_parts(*, actor, project: Project, metrics=None, team=None) -> None:
+    """Save validated metric and team formsets of a project.
+
+    The formsets decide which fields exist (the cabinet offers only «after»
+    values once a project is approved); this checks the actor may write them."""
+    if metrics is not None and metrics.has_changed():
+        plan_fields = {"name", "unit", "direction", "baseline_value", "baseline_date", "target_value"}
+        touches_plan = bool(metrics.deleted_forms) or any(
+            plan_fields & set(form.changed_data) for form in metrics.forms if form not in metrics.deleted_forms
+        )
+        if touches_plan and not can_edit_metric_plan(actor, project):
+            raise PermissionDenied(gettext("The metrics of an approved project cannot be changed, only their results."))
+        if not can_record_results(actor, project):
+            raise PermissionDenied(gettext("This project cannot be changed now."))
+        for form in metrics.forms:
+            if form.has_changed() and form not in metrics.deleted_forms:
+                form.instance.project = project
+                form.instance.full_clean()
+        metrics.instance = project
+        metrics.save()
+    if team is not None and team.has_changed():
+        if not (is_office(actor) or (is_coordinator_of(actor, project.organization_id) and project.is_editable)):
+            raise PermissionDenied(gettext("The team of an approved project cannot be changed."))
+        team.instance = project
+        team.save()
