@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from indicators.querysets import IndicatorQuerySet, TargetQuerySet, ValueQuerySet
@@ -262,8 +263,8 @@ class Target(models.Model):
 
 class ValueStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
+    SUBMITTED = "submitted", pgettext_lazy("indicator value", "Submitted")
+    APPROVED = "approved", pgettext_lazy("indicator value", "Approved")
     RETURNED = "returned", _("Returned for correction")
 
 
@@ -300,7 +301,7 @@ class Value(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("indicator value", "submitted"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reviewed by"),

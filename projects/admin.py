@@ -43,9 +43,7 @@ class PilotSiteAdmin(SimpleHistoryAdmin):
     list_filter = ["level", ("organization__municipality", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["organization", "document"]
     search_fields = ["organization__short_name", "document__number", "focus_areas"]
-    autocomplete_fields = ["organization", "curator"]
-    # The registry's admin is built in parallel; a raw id works with or without it.
-    raw_id_fields = ["document"]
+    autocomplete_fields = ["organization", "curator", "document"]
 
     @admin.display(description=_("state"))
     def state(self, site: PilotSite) -> str:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from proposals.querysets import ProposalQuerySet
@@ -220,8 +221,8 @@ class ProposalAttachment(models.Model):
     size = models.PositiveIntegerField(_("size, bytes"))
 
     class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
+        verbose_name = pgettext_lazy("proposal", "attachment")
+        verbose_name_plural = pgettext_lazy("proposal", "attachments")
         ordering = ["pk"]
 
     def __str__(self) -> str:

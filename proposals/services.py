@@ -283,11 +283,12 @@ def proposal_reject(
 
 
 def create_draft_project(*, actor, organization, title: str, problem: str = ""):
-    """The one place that makes a project from a proposal. At merge this becomes
-    ``projects.services.project_create_draft(actor=…, organization=…, title=…, problem=…)``."""
-    from projects.models import Project
+    """The one place that makes a project from a proposal: through the projects
+    app's own service, so its checks and history apply; the proposal's text
+    becomes the project's problem statement."""
+    from projects.services import project_create_draft
 
-    return Project.objects.create(organization=organization, title=title, created_by=actor)
+    return project_create_draft(actor=actor, organization=organization, title=title[:500], problem=problem)
 
 
 @transaction.atomic

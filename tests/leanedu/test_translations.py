@@ -28,3 +28,15 @@ def test_catalogue_is_complete_and_compiled(po_path):
             entry.msgstr,
             tuple(sorted(entry.msgstr_plural.items())),
         ), f"{mo_path} is stale for {entry.msgid!r}: run `make messages`"
+
+
+def test_no_two_catalogues_translate_the_same_string_differently():
+    """Django merges the catalogues and the first one wins, so a clash makes one
+    app show another's wording (a button «Отправка на рассмотрение»). Strings
+    that mean different things get a context (pgettext)."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in CATALOGUES:
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            seen.setdefault((entry.msgctxt, entry.msgid), {})[str(po_path.relative_to(ROOT))] = entry.msgstr
+    clashes = {key: where for key, where in seen.items() if len(set(where.values())) > 1}
+    assert clashes == {}

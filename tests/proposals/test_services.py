@@ -106,6 +106,7 @@ def test_convert_makes_a_draft_project_linked_both_ways(office, school_b):
     assert project.organization == school_b and project.status == ProjectStatus.DRAFT
     assert list(project.proposals.all()) == [proposal]
     assert project.created_by == office
+    assert project.problem == "Справки выдают неделю; выдавать в день обращения."
 
 
 def test_triage_fields_are_saved_through_the_service(office, school_b):
