@@ -5,10 +5,31 @@ from __future__ import annotations
 import logging
 
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+)
 from django.template.response import SimpleTemplateResponse
 
 logger = logging.getLogger(__name__)
+
+
+def is_outage(exc: BaseException) -> bool:
+    """A database error that means "the server is not there", not a bug.
+
+    psycopg2 reports some dropped connections as a bare DatabaseError or an
+    InternalError ("no message from the libpq"); errors that point at the
+    query or the data are never treated as an outage."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DatabaseError) and not isinstance(
+        exc, IntegrityError | ProgrammingError | DataError | NotSupportedError
+    )
 
 
 def unavailable_response():
@@ -24,7 +45,9 @@ class SessionMiddleware(DjangoSessionMiddleware):
     def process_response(self, request, response):
         try:
             return super().process_response(request, response)
-        except (OperationalError, InterfaceError) as exc:
+        except DatabaseError as exc:
+            if not is_outage(exc):
+                raise
             logger.error("database unavailable while saving the session: %s", exc.__class__.__name__)
             return unavailable_response()
 
@@ -37,9 +60,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError | InterfaceError) or (
-            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-        ):
+        if is_outage(exception):
             logger.error("database unavailable while serving %s: %s", request.path, exception.__class__.__name__)
             return unavailable_response()
         return None

@@ -111,3 +111,14 @@ def test_a_forged_cookie_is_ignored(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "<script>" not in response.content.decode()
+
+
+def test_a_dropped_connection_reported_as_a_bare_database_error_is_an_outage_too():
+    from django.db import DatabaseError, ProgrammingError
+
+    middleware = DatabaseUnavailableMiddleware(lambda r: None)
+    request = RequestFactory().get("/")
+    lost = DatabaseError("error with status PGRES_TUPLES_OK and no message from the libpq")
+    assert middleware.process_exception(request, lost).status_code == 503
+    # A bug in a query is not hidden behind "service unavailable".
+    assert middleware.process_exception(request, ProgrammingError("column x does not exist")) is None
