@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import psycopg2
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import (
     DatabaseError,
@@ -25,11 +26,17 @@ def is_outage(exc: BaseException) -> bool:
     psycopg2 reports some dropped connections as a bare DatabaseError or an
     InternalError ("no message from the libpq"); errors that point at the
     query or the data are never treated as an outage."""
-    if isinstance(exc, OperationalError | InterfaceError):
+    if isinstance(exc, OperationalError | InterfaceError | psycopg2.OperationalError | psycopg2.InterfaceError):
+        # The driver's own classes too: rows fetched in chunks (QuerySet.iterator()
+        # while a template renders) raise them unwrapped by Django.
         return True
-    return isinstance(exc, DatabaseError) and not isinstance(
-        exc, IntegrityError | ProgrammingError | DataError | NotSupportedError
-    )
+    if isinstance(exc, DatabaseError):
+        return not isinstance(exc, IntegrityError | ProgrammingError | DataError | NotSupportedError)
+    if isinstance(exc, psycopg2.DatabaseError):
+        return not isinstance(
+            exc, psycopg2.IntegrityError | psycopg2.ProgrammingError | psycopg2.DataError | psycopg2.NotSupportedError
+        )
+    return False
 
 
 def unavailable_response():
@@ -45,7 +52,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
     def process_response(self, request, response):
         try:
             return super().process_response(request, response)
-        except DatabaseError as exc:
+        except (DatabaseError, psycopg2.DatabaseError) as exc:
             if not is_outage(exc):
                 raise
             logger.error("database unavailable while saving the session: %s", exc.__class__.__name__)

@@ -122,3 +122,12 @@ def test_a_dropped_connection_reported_as_a_bare_database_error_is_an_outage_too
     assert middleware.process_exception(request, lost).status_code == 503
     # A bug in a query is not hidden behind "service unavailable".
     assert middleware.process_exception(request, ProgrammingError("column x does not exist")) is None
+
+
+def test_driver_errors_raised_unwrapped_while_rendering_are_an_outage_too():
+    import psycopg2
+
+    middleware = DatabaseUnavailableMiddleware(lambda r: None)
+    request = RequestFactory().get("/documents/")
+    lost = psycopg2.OperationalError("server closed the connection unexpectedly")
+    assert middleware.process_exception(request, lost).status_code == 503
