@@ -81,22 +81,29 @@ def clean_upload(upload) -> CleanFile:
     return CleanFile(name=upload.name, content_type=mime, data=out.getvalue())
 
 
-def organization_choices() -> list:
-    """Education organisations grouped by municipality: one cheap query, and a
-    list a person can scan even at regional scale."""
-    rows = (
-        Organization.objects.education()
-        .filter(is_active=True)
-        .order_by("municipality__short_name", "short_name")
-        .values_list("pk", "short_name", "municipality__short_name")
+def municipality_choices() -> list[tuple[int, str]]:
+    """Municipalities that have education organisations (one query)."""
+    return list(
+        Organization.objects.municipalities()
+        .filter(pk__in=Organization.objects.education().filter(is_active=True).values("municipality_id"))
+        .order_by("short_name")
+        .values_list("pk", "short_name")
     )
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for pk, name, municipality in rows:
-        groups.setdefault(municipality or "", []).append((pk, name))
+
+
+def organization_choices(municipality_id: int | None, *, single_municipality: bool) -> list:
+    """The schools and kindergartens a person can pick from.
+
+    One municipality (a city's own portal): all of them. A region: only those
+    of the municipality chosen first — a list of 2,000 names is useless on a
+    phone and makes the page heavy."""
     choices: list = [("", _("— not chosen —"))]
-    if len(groups) == 1:
-        return choices + next(iter(groups.values()))
-    return choices + [(municipality, items) for municipality, items in groups.items()]
+    if not single_municipality and municipality_id is None:
+        return choices
+    rows = Organization.objects.education().filter(is_active=True).order_by("short_name")
+    if municipality_id is not None:
+        rows = rows.filter(municipality_id=municipality_id)
+    return choices + list(rows.values_list("pk", "short_name"))
 
 
 class ProposalForm(forms.Form):
@@ -135,9 +142,26 @@ class ProposalForm(forms.Form):
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     started = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    # Which municipality's schools the list shows (chosen above the form);
+    # read in __init__, so a tampered value simply narrows nothing.
+    municipality = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, municipality_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].choices = organization_choices()
+        self.municipalities = municipality_choices()
+        self.single_municipality = len(self.municipalities) <= 1
+        known = {pk for pk, _name in self.municipalities}
+        if self.is_bound:
+            raw = self.data.get("municipality") or ""
+            municipality_id = int(raw) if raw.isdigit() else None
+        self.municipality_id = municipality_id if municipality_id in known else None
+        self.municipality_name = dict(self.municipalities).get(self.municipality_id, "")
+        self.initial["municipality"] = self.municipality_id or ""
+        self.fields["organization"].choices = organization_choices(
+            self.municipality_id, single_municipality=self.single_municipality
+        )
+        if not self.single_municipality and self.municipality_id is None:
+            self.fields["organization"].help_text = _("To name a school, first choose its municipality above the form.")
         self.fields["attachments"].widget.attrs["accept"] = "image/jpeg,image/png,application/pdf"
         self.fields["author_name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"

@@ -83,7 +83,8 @@ def new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("The proposal could not be accepted. Please try again."))
             status = 400
     else:
-        form = ProposalForm()
+        raw = request.GET.get("municipality", "")
+        form = ProposalForm(municipality_id=int(raw) if raw.isdigit() else None)
     return render(
         request,
         "proposals/new.html",

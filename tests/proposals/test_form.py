@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 from pathlib import Path
 
@@ -229,14 +230,40 @@ def test_defaults_come_from_the_environment(monkeypatch, settings):
     assert conf.rate_limit_per_hour() == 50
 
 
-def test_organisations_are_grouped_by_municipality_and_authorities_left_out(
-    client, school_a, school_b, school_elsewhere, municipality
-):
+def school_options(html: str) -> set[str]:
+    select = html.split('id="id_organization"', 1)[1].split("</select>", 1)[0]
+    return set(re.findall(r'<option value="(\d+)"', select))
+
+
+def test_one_municipality_lists_its_schools_at_once(client, school_a, school_b):
     html = client.get(URL).content.decode()
-    assert f'<optgroup label="{municipality.short_name}">' in html
-    assert f'<optgroup label="{school_elsewhere.parent.short_name}">' in html
-    assert f'value="{municipality.pk}"' not in html  # an authority is not a choice
-    assert school_a.short_name.replace("«", "&laquo;") in html or school_a.short_name in html
+    assert 'id="municipality-choice"' not in html
+    assert school_options(html) == {str(school_a.pk), str(school_b.pk)}
+
+
+def test_in_a_region_the_municipality_is_chosen_first(client, school_a, school_b, school_elsewhere, municipality):
+    html = client.get(URL).content.decode()
+    assert 'id="municipality-choice"' in html
+    assert school_options(html) == set()  # no list of every school in the region
+    assert "сначала выберите её муниципалитет" in html
+
+    html = client.get(URL, {"municipality": municipality.pk}).content.decode()
+    assert school_options(html) == {str(school_a.pk), str(school_b.pk)}
+    assert f'value="{municipality.pk}"' in html  # kept for the POST, not offered as a school
+
+
+def test_a_school_of_another_municipality_is_refused(client, form_data, school_a, school_elsewhere, municipality):
+    response = post(
+        client, {**form_data(), "municipality": str(municipality.pk), "organization": str(school_elsewhere.pk)}
+    )
+    assert response.status_code == 200
+    assert not Proposal.objects.exists()
+
+
+def test_a_school_of_the_chosen_municipality_is_stored(client, form_data, school_a, school_elsewhere, municipality):
+    response = post(client, {**form_data(), "municipality": str(municipality.pk), "organization": str(school_a.pk)})
+    assert response.status_code == 302
+    assert Proposal.objects.get().organization == school_a
 
 
 def test_a_picture_that_unpacks_into_too_many_pixels_is_refused(client, form_data, settings, monkeypatch):
