@@ -33,7 +33,7 @@ PAGES = [
     ("official", "/reports/"),
     ("office", "/admin/documents/document/"),
     ("office", "/admin/projects/project/"),
-    ("office", "/admin/indicators/indicatorvalue/"),
+    ("office", "/admin/indicators/value/"),
     ("office", "/admin/proposals/proposal/"),
     ("office", "/admin/leanedu/organization/"),
 ]

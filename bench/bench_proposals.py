@@ -136,6 +136,7 @@ def main() -> int:
         "PROPOSALS_FILES_ROOT": files,
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "DJANGO_LOG_LEVEL": "WARNING",
+        "GUNICORN_ACCESSLOG": "",
     }
     proc = subprocess.Popen(
         [
