@@ -217,17 +217,25 @@ def rollup_periods(
         rows_sql, rows_params = rows.query.sql_with_params()
         # The period's own target, else its calendar year's (as ``targets_for``).
         own_sql, own_params = targets.filter(period_id=period.pk).values(*TARGET_FIELDS).query.sql_with_params()
-        year = Period.objects.filter(kind=PeriodKind.YEAR, year=period.ends_on.year).order_by("number", "pk")
-        year_sql, year_params = (
-            targets.filter(period_id__in=year.values("pk")[:1]).values(*TARGET_FIELDS).query.sql_with_params()
-        )
+        if period.kind == PeriodKind.YEAR and period.number == 0 and period.year == period.ends_on.year:
+            # The period is its own calendar year: its own target is the year's.
+            year_join, year_params = "", []
+            target, baseline = "te.value", "te.baseline_value"
+        else:
+            year = Period.objects.filter(kind=PeriodKind.YEAR, year=period.ends_on.year).order_by("number", "pk")
+            year_sql, year_params = (
+                targets.filter(period_id__in=year.values("pk")[:1]).values(*TARGET_FIELDS).query.sql_with_params()
+            )
+            year_join = f"""LEFT JOIN ({year_sql}) ty
+                ON ty.organization_id = f0.organization_id AND ty.indicator_id = f0.indicator_id"""
+            target = "CASE WHEN te.value IS NOT NULL THEN te.value ELSE ty.value END"
+            baseline = "CASE WHEN te.value IS NOT NULL THEN te.baseline_value ELSE ty.baseline_value END"
         parts.append(f"""
             SELECT %s AS bucket_id, f0.grp, f0.indicator_id,
                 CASE WHEN f0.exact IS NOT NULL THEN f0.exact
                      WHEN i.aggregation = %s AND f0.quarters_sum IS NOT NULL THEN f0.quarters_sum
                      ELSE f0.latest END AS fact,
-                CASE WHEN te.value IS NOT NULL THEN te.value ELSE ty.value END AS target,
-                CASE WHEN te.value IS NOT NULL THEN te.baseline_value ELSE ty.baseline_value END AS baseline
+                {target} AS target, {baseline} AS baseline
             FROM (
                 SELECT v.organization_id, v.indicator_id, {grp_v} AS grp,
                     MAX(v.value) FILTER (WHERE v.period_id = %s) AS exact,
@@ -239,7 +247,7 @@ def rollup_periods(
             ) f0
             JOIN {Indicator._meta.db_table} i ON i.id = f0.indicator_id
             LEFT JOIN ({own_sql}) te ON te.organization_id = f0.organization_id AND te.indicator_id = f0.indicator_id
-            LEFT JOIN ({year_sql}) ty ON ty.organization_id = f0.organization_id AND ty.indicator_id = f0.indicator_id
+            {year_join}
         """)
         params += [period.pk, Aggregation.SUM.value, period.pk, PeriodKind.QUARTER.value]
         params += [*rows_params, *own_params, *year_params]
@@ -342,7 +350,7 @@ def active_pilot_sites_q(on_date: datetime.date, prefix: str = "") -> Q:
 def computed_values(organizations, on_date: datetime.date | None = None) -> dict[str, Computed]:
     """Every computed indicator for the education organisations in
     ``organizations`` (an Organization queryset), as of ``on_date``. Four queries."""
-    from projects.models import PilotSite, Project, ProjectMetric, ProjectStatus
+    from projects.models import PilotSite, Project, ProjectStatus
 
     on_date = on_date or timezone.localdate()
     org_ids = organizations.education().values("pk")
@@ -353,16 +361,21 @@ def computed_values(organizations, on_date: datetime.date | None = None) -> dict
         total=Count("pk"),
         with_completed=Count("pk", filter=Q(Exists(completed.filter(organization_id=OuterRef("pk"))))),
     )
-    reached_q = (Q(direction="higher") & Q(actual_value__gte=F("target_value"))) | (
-        Q(direction="lower") & Q(actual_value__lte=F("target_value"))
+    # Per completed project: its metrics with a goal and an actual value, and
+    # those of them that missed the goal — one grouped join instead of three
+    # correlated subqueries per project.
+    evaluable_q = Q(metrics__target_value__isnull=False, metrics__actual_value__isnull=False)
+    reached_q = (Q(metrics__direction="higher") & Q(metrics__actual_value__gte=F("metrics__target_value"))) | (
+        Q(metrics__direction="lower") & Q(metrics__actual_value__lte=F("metrics__target_value"))
     )
-    evaluable = ProjectMetric.objects.filter(
-        project_id=OuterRef("pk"), target_value__isnull=False, actual_value__isnull=False
+    per_project = completed.annotate(
+        n_evaluable=Count("metrics", filter=evaluable_q),
+        n_missed=Count("metrics", filter=evaluable_q & ~reached_q),
     )
-    projects = completed.aggregate(
+    projects = per_project.aggregate(
         total=Count("pk"),
-        evaluable=Count("pk", filter=Q(Exists(evaluable))),
-        reached=Count("pk", filter=Q(Exists(evaluable)) & ~Q(Exists(evaluable.exclude(reached_q)))),
+        evaluable=Count("pk", filter=Q(n_evaluable__gt=0)),
+        reached=Count("pk", filter=Q(n_evaluable__gt=0, n_missed=0)),
     )
     return {
         Method.PILOT_SITES: Computed(Decimal(pilot_sites)),
