@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +93,7 @@ def targets_for(period: Period, organizations=None) -> dict[tuple[int, int], tup
 
 
 NO_TARGET = (None, None, None)
+TARGET_FIELDS = ("organization_id", "indicator_id", "value", "baseline_value")
 
 
 def org_fact_rows(values, period: Period, *, order_by: Iterable[str] = (), extra: Iterable[str] = ()):
@@ -120,44 +122,50 @@ def fact_of(row: dict, aggregation: str) -> Decimal | None:
 
 @dataclass
 class RollUp:
-    """Facts, targets and baselines of several organisations for one indicator."""
+    """Facts, targets and baselines of several organisations for one indicator,
+    kept as totals and counts (the database adds them up, see ``rollup``)."""
 
     indicator: Indicator
-    facts: list[Decimal] = field(default_factory=list)
-    targets: list[Decimal] = field(default_factory=list)
-    baselines: list[Decimal] = field(default_factory=list)
+    fact_total: Decimal = Decimal(0)
+    fact_count: int = 0
+    target_total: Decimal = Decimal(0)
+    target_count: int = 0
+    baseline_total: Decimal = Decimal(0)
+    baseline_count: int = 0
 
     def add(self, fact, target=None, baseline=None) -> None:
         if fact is not None:
-            self.facts.append(Decimal(fact))
+            self.fact_total += Decimal(fact)
+            self.fact_count += 1
         if target is not None:
-            self.targets.append(Decimal(target))
+            self.target_total += Decimal(target)
+            self.target_count += 1
         if baseline is not None:
-            self.baselines.append(Decimal(baseline))
+            self.baseline_total += Decimal(baseline)
+            self.baseline_count += 1
 
-    def _combine(self, numbers: list[Decimal]) -> Decimal | None:
-        if not numbers:
+    def _combine(self, total: Decimal, count: int) -> Decimal | None:
+        if not count:
             return None
-        total = sum(numbers, Decimal(0))
         if self.indicator.is_percent:
-            return (total / len(numbers)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            return (total / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         return total
 
     @property
     def fact(self) -> Decimal | None:
-        return self._combine(self.facts)
+        return self._combine(self.fact_total, self.fact_count)
 
     @property
     def target(self) -> Decimal | None:
-        return self._combine(self.targets)
+        return self._combine(self.target_total, self.target_count)
 
     @property
     def baseline(self) -> Decimal | None:
-        return self._combine(self.baselines)
+        return self._combine(self.baseline_total, self.baseline_count)
 
     @property
     def reported(self) -> int:
-        return len(self.facts)
+        return self.fact_count
 
     @property
     def percent(self) -> Decimal | None:
@@ -175,20 +183,94 @@ class RollUp:
 def rollup(values, period: Period, indicators: dict[int, Indicator], *, group_by=None, organizations=None) -> dict:
     """Roll the organisations' facts up per indicator (``group_by=None``) or
     per (group key, indicator) where ``group_by`` names an organisation field
-    such as ``organization__municipality_id``. Two queries."""
-    rows = org_fact_rows(values, period, extra=[group_by] if group_by else [])
-    targets = targets_for(period, organizations)
-    result: dict = {}
-    for row in rows:
-        indicator = indicators.get(row["indicator_id"])
-        if indicator is None:
-            continue
-        key = (row[group_by], indicator.pk) if group_by else indicator.pk
-        bucket = result.get(key)
-        if bucket is None:
-            bucket = result[key] = RollUp(indicator)
-        target, baseline, _year = targets.get((row["organization_id"], indicator.pk), NO_TARGET)
-        bucket.add(fact_of(row, indicator.aggregation), target, baseline)
+    such as ``organization__municipality_id``. One query."""
+    return rollup_periods(values, [period], indicators, group_by=group_by, organizations=organizations)[period.pk]
+
+
+def rollup_periods(
+    values, periods: list[Period], indicators: dict[int, Indicator], *, group_by=None, organizations=None
+) -> dict[int, dict]:
+    """``rollup`` for several periods at once: {period id: roll-up}. One query,
+    whatever the number of periods, organisations or values.
+
+    The database does the whole roll-up: the fact of each organisation
+    (``fact_of``), its target (``targets_for``: the period's own, else its
+    calendar year's), and their totals and counts per indicator (and group);
+    Python only divides for the means of percentages (``RollUp``)."""
+    result: dict[int, dict] = {period.pk: {} for period in periods}
+    if not periods or not indicators:
+        return result
+    values = values.filter(indicator_id__in=list(indicators)).order_by()
+    targets = Target.objects.filter(indicator_id__in=list(indicators)).order_by()
+    if organizations is not None:
+        targets = targets.filter(organization_id__in=organizations)
+    grp_v = "v.grp" if group_by else "NULL::integer"
+    fields = {"grp": F(group_by)} if group_by else {}
+    # One branch per period (a UNION ALL, no shared CTE: PostgreSQL may run
+    # each branch in parallel and knows the period's constants). The
+    # latest value is the one of the period that ends last (and starts
+    # first): the smallest (-ends_on, starts_on) — a MIN, so the grouping may
+    # hash or run in parallel, unlike an ordered ARRAY_AGG.
+    parts, params = [], []
+    for period in periods:
+        rows = values.within(period).values("organization_id", "indicator_id", "period_id", "value", **fields)
+        rows_sql, rows_params = rows.query.sql_with_params()
+        # The period's own target, else its calendar year's (as ``targets_for``).
+        own_sql, own_params = targets.filter(period_id=period.pk).values(*TARGET_FIELDS).query.sql_with_params()
+        if period.kind == PeriodKind.YEAR and period.number == 0 and period.year == period.ends_on.year:
+            # The period is its own calendar year: its own target is the year's.
+            year_join, year_params = "", []
+            target, baseline = "te.value", "te.baseline_value"
+        else:
+            year = Period.objects.filter(kind=PeriodKind.YEAR, year=period.ends_on.year).order_by("number", "pk")
+            year_sql, year_params = (
+                targets.filter(period_id__in=year.values("pk")[:1]).values(*TARGET_FIELDS).query.sql_with_params()
+            )
+            year_join = f"""LEFT JOIN ({year_sql}) ty
+                ON ty.organization_id = f0.organization_id AND ty.indicator_id = f0.indicator_id"""
+            target = "CASE WHEN te.value IS NOT NULL THEN te.value ELSE ty.value END"
+            baseline = "CASE WHEN te.value IS NOT NULL THEN te.baseline_value ELSE ty.baseline_value END"
+        parts.append(f"""
+            SELECT %s AS bucket_id, f0.grp, f0.indicator_id,
+                CASE WHEN f0.exact IS NOT NULL THEN f0.exact
+                     WHEN i.aggregation = %s AND f0.quarters_sum IS NOT NULL THEN f0.quarters_sum
+                     ELSE f0.latest END AS fact,
+                {target} AS target, {baseline} AS baseline
+            FROM (
+                SELECT v.organization_id, v.indicator_id, {grp_v} AS grp,
+                    MAX(v.value) FILTER (WHERE v.period_id = %s) AS exact,
+                    SUM(v.value) FILTER (WHERE p.kind = %s) AS quarters_sum,
+                    (MIN(ARRAY[(DATE '2000-01-01' - p.ends_on)::numeric, (p.starts_on - DATE '2000-01-01')::numeric,
+                        v.value]))[3] AS latest
+                FROM ({rows_sql}) v JOIN {Period._meta.db_table} p ON p.id = v.period_id
+                GROUP BY 1, 2, 3
+            ) f0
+            JOIN {Indicator._meta.db_table} i ON i.id = f0.indicator_id
+            LEFT JOIN ({own_sql}) te ON te.organization_id = f0.organization_id AND te.indicator_id = f0.indicator_id
+            {year_join}
+        """)
+        params += [period.pk, Aggregation.SUM.value, period.pk, PeriodKind.QUARTER.value]
+        params += [*rows_params, *own_params, *year_params]
+    sql = f"""
+        SELECT bucket_id, grp, indicator_id, SUM(fact), COUNT(fact), SUM(target), COUNT(target),
+            SUM(baseline), COUNT(baseline)
+        FROM ({" UNION ALL ".join(parts)}) o
+        GROUP BY 1, 2, 3
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for bucket_id, grp_key, indicator_id, *sums in cursor.fetchall():
+            indicator = indicators[indicator_id]
+            key = (grp_key, indicator_id) if group_by else indicator_id
+            result[bucket_id][key] = RollUp(
+                indicator,
+                fact_total=sums[0] or Decimal(0),
+                fact_count=sums[1],
+                target_total=sums[2] or Decimal(0),
+                target_count=sums[3],
+                baseline_total=sums[4] or Decimal(0),
+                baseline_count=sums[5],
+            )
     return result
 
 
@@ -268,7 +350,7 @@ def active_pilot_sites_q(on_date: datetime.date, prefix: str = "") -> Q:
 def computed_values(organizations, on_date: datetime.date | None = None) -> dict[str, Computed]:
     """Every computed indicator for the education organisations in
     ``organizations`` (an Organization queryset), as of ``on_date``. Four queries."""
-    from projects.models import PilotSite, Project, ProjectMetric, ProjectStatus
+    from projects.models import PilotSite, Project, ProjectStatus
 
     on_date = on_date or timezone.localdate()
     org_ids = organizations.education().values("pk")
@@ -279,16 +361,21 @@ def computed_values(organizations, on_date: datetime.date | None = None) -> dict
         total=Count("pk"),
         with_completed=Count("pk", filter=Q(Exists(completed.filter(organization_id=OuterRef("pk"))))),
     )
-    reached_q = (Q(direction="higher") & Q(actual_value__gte=F("target_value"))) | (
-        Q(direction="lower") & Q(actual_value__lte=F("target_value"))
+    # Per completed project: its metrics with a goal and an actual value, and
+    # those of them that missed the goal — one grouped join instead of three
+    # correlated subqueries per project.
+    evaluable_q = Q(metrics__target_value__isnull=False, metrics__actual_value__isnull=False)
+    reached_q = (Q(metrics__direction="higher") & Q(metrics__actual_value__gte=F("metrics__target_value"))) | (
+        Q(metrics__direction="lower") & Q(metrics__actual_value__lte=F("metrics__target_value"))
     )
-    evaluable = ProjectMetric.objects.filter(
-        project_id=OuterRef("pk"), target_value__isnull=False, actual_value__isnull=False
+    per_project = completed.annotate(
+        n_evaluable=Count("metrics", filter=evaluable_q),
+        n_missed=Count("metrics", filter=evaluable_q & ~reached_q),
     )
-    projects = completed.aggregate(
+    projects = per_project.aggregate(
         total=Count("pk"),
-        evaluable=Count("pk", filter=Q(Exists(evaluable))),
-        reached=Count("pk", filter=Q(Exists(evaluable)) & ~Q(Exists(evaluable.exclude(reached_q)))),
+        evaluable=Count("pk", filter=Q(n_evaluable__gt=0)),
+        reached=Count("pk", filter=Q(n_evaluable__gt=0, n_missed=0)),
     )
     return {
         Method.PILOT_SITES: Computed(Decimal(pilot_sites)),

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.facts import computed_values, percent_of_target, rollup, traffic_light
+from indicators.facts import computed_values, percent_of_target, rollup, rollup_periods, traffic_light
 from indicators.models import Method, Value
 from leanedu.models import Organization
 
@@ -50,6 +50,41 @@ def test_roll_up_by_municipality(reported, indicators, year_2025, municipality, 
     assert result[(municipality.pk, trained.pk)].fact == D(12)
     assert result[(other_municipality.pk, trained.pk)].fact == D(100)
     assert result[(other_municipality.pk, trained.pk)].percent == D("200.0")
+
+
+def test_a_quarter_uses_its_own_target_else_the_target_of_its_year(reported, indicators, school_a, municipality):
+    from tests.indicators.factories import TargetFactory, quarter
+
+    trained = indicators[0]
+    TargetFactory(organization=school_a, indicator=trained, period=quarter(2025, 2), value=6, baseline_value=None)
+    values = Value.objects.filter(organization__municipality=municipality)
+    # Q2: only school_a reported (4); its own quarter target (6, no baseline) wins over the year's (10, 1)
+    r = rollup(values, quarter(2025, 2), {trained.pk: trained})[trained.pk]
+    assert (r.fact, r.target, r.baseline, r.reported) == (D(4), D(6), None, 1)
+    # Q1: both schools (3 + 5) with their year targets (10 + 10) and baselines (1 + 2)
+    r = rollup(values, quarter(2025, 1), {trained.pk: trained})[trained.pk]
+    assert (r.fact, r.target, r.baseline, r.reported) == (D(8), D(20), D(3), 2)
+
+
+def test_several_periods_roll_up_in_one_query_as_one_by_one(
+    reported, indicators, year_2025, municipality, django_assert_num_queries
+):
+    from tests.indicators.factories import period, quarter
+
+    values = Value.objects.filter(organization__municipality=municipality)
+    by_id = {i.pk: i for i in indicators}
+    periods = [year_2025, quarter(2025, 1), quarter(2025, 2), period("year", 2026)]
+    with django_assert_num_queries(1):
+        together = rollup_periods(values, periods, by_id, group_by="organization_id")
+
+    def figures(rolled):
+        return {key: (r.fact, r.target, r.baseline, r.reported, r.percent) for key, r in rolled.items()}
+
+    for p in periods:
+        assert figures(together[p.pk]) == figures(rollup(values, p, by_id, group_by="organization_id"))
+    share = indicators[1]
+    assert together[year_2025.pk][(reported[0].organization_id, share.pk)].fact == D(60)
+    assert together[periods[-1].pk] == {}
 
 
 @pytest.fixture
