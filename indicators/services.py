@@ -174,14 +174,7 @@ def _locked(values: Iterable[Value]):
 def values_approve(*, actor, values: Iterable[Value]) -> tuple[int, int]:
     """Approve every submitted value of ``values``; returns (approved, skipped)."""
     _require_reviewer(actor)
-    done = skipped = 0
-    for value in _locked(values):
-        if value.status == ValueStatus.SUBMITTED:
-            value_approve(actor=actor, value=value)
-            done += 1
-        else:
-            skipped += 1
-    return done, skipped
+    return _each_in_status(values, ValueStatus.SUBMITTED, lambda value: value_approve(actor=actor, value=value))
 
 
 @transaction.atomic
@@ -189,14 +182,9 @@ def values_return(*, actor, values: Iterable[Value], reason: str) -> tuple[int, 
     _require_reviewer(actor)
     if not (reason or "").strip():
         raise ValidationError(_("Give a reason for returning the value."))
-    done = skipped = 0
-    for value in _locked(values):
-        if value.status == ValueStatus.SUBMITTED:
-            value_return(actor=actor, value=value, reason=reason)
-            done += 1
-        else:
-            skipped += 1
-    return done, skipped
+    return _each_in_status(
+        values, ValueStatus.SUBMITTED, lambda value: value_return(actor=actor, value=value, reason=reason)
+    )
 
 
 @transaction.atomic
@@ -204,10 +192,18 @@ def values_reopen(*, actor, values: Iterable[Value], reason: str) -> tuple[int, 
     _require_reviewer(actor)
     if not (reason or "").strip():
         raise ValidationError(_("Give a reason for reopening an approved value."))
+    return _each_in_status(
+        values, ValueStatus.APPROVED, lambda value: value_reopen(actor=actor, value=value, reason=reason)
+    )
+
+
+def _each_in_status(values: Iterable[Value], status: str, transition) -> tuple[int, int]:
+    """Apply one transition to every locked value in ``status``; the others are
+    skipped, not errors (a bulk action over a mixed selection)."""
     done = skipped = 0
     for value in _locked(values):
-        if value.status == ValueStatus.APPROVED:
-            value_reopen(actor=actor, value=value, reason=reason)
+        if value.status == status:
+            transition(value)
             done += 1
         else:
             skipped += 1
