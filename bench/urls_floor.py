@@ -7,8 +7,8 @@ from leanedu.urls import urlpatterns as project_urlpatterns
 
 
 def floor(request):
-    # A template through the full middleware stack, no queries of its own.
-    return render(request, "leanedu/under_construction.html", {"title": "floor"})
+    # A static page (base.html and text) through the full middleware stack, no queries.
+    return render(request, "leanedu/privacy.html")
 
 
 urlpatterns = [path("bench-floor/", floor), *project_urlpatterns]

@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -58,8 +57,3 @@ def accessibility_switch(request: HttpRequest) -> HttpResponse:
 
 def privacy_policy(request: HttpRequest) -> HttpResponse:
     return render(request, "leanedu/privacy.html")
-
-
-def under_construction(request: HttpRequest, title=None, **_kwargs) -> HttpResponse:
-    """A plain page for sections that are not built yet."""
-    return render(request, "leanedu/under_construction.html", {"title": title or _("Section")})
