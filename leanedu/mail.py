@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -81,12 +82,6 @@ def deliver_pending(*, limit: int = 500, include_not_due: bool = False) -> tuple
     due = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING)
     if not include_not_due:
         now = timezone.now()
-        due = due.filter(models_q_due(now))
+        due = due.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     sent = sum(deliver(pk) for pk in due.order_by("created_at").values_list("pk", flat=True)[:limit])
     return sent, OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).count()
-
-
-def models_q_due(now):
-    from django.db.models import Q
-
-    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)

@@ -8,7 +8,7 @@ sees no organisation's non-public rows. Apps turn this into
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -24,7 +24,6 @@ class Scope:
     roles: frozenset[str] = frozenset()
     coordinator_org_ids: frozenset[int] = frozenset()
     official_org_ids: frozenset[int] = frozenset()
-    _authority_kinds: dict[int, str] = field(default_factory=dict, compare=False)
 
     @property
     def sees_everything(self) -> bool:
