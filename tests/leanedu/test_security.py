@@ -91,7 +91,7 @@ def test_malformed_database_url_is_one_clear_line():
 
 
 def test_non_postgres_database_url_is_refused():
-    result = run_manage("check", DATABASE_URL="sqlite:///tmp/x.db")
+    result = run_manage("check", DATABASE_URL="mysql://user:pass@127.0.0.1:3306/leanedu")
     assert result.returncode != 0
     assert "PostgreSQL" in result.stderr and "Traceback" not in result.stderr
 
