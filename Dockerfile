@@ -4,9 +4,11 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_DEBUG=0
 WORKDIR /app
+# Only the runtime set (requirements.txt, locked with hashes); the development
+# set (requirements-dev.txt: pytest, Playwright, ruff...) never enters the image.
 COPY requirements.txt .
 RUN pip install --no-cache-dir "pip==26.3" "setuptools==80.9.0" "wheel==0.45.1" \
- && pip install --no-cache-dir --no-build-isolation -r requirements.txt
+ && pip install --no-cache-dir --require-hashes --no-build-isolation -r requirements.txt
 COPY . .
 # collectstatic needs a key only to import settings; the real one comes at run time.
 RUN DJANGO_SECRET_KEY=build-only-key-not-used-at-runtime-000000000000000000 DATABASE_URL=postgres://x@localhost/x \

@@ -1,6 +1,8 @@
 # The one entry point. `make run` serves the portal with demo data on the
 # embedded PostgreSQL; `make test` runs the whole suite. Both set up .venv
-# first and reinstall only when requirements.txt changes.
+# first (runtime and development sets) and reinstall only when a lock file
+# (requirements.txt, requirements-dev.txt) changes. `make lock` re-locks both
+# after an edit of requirements.in or requirements-dev.in.
 
 PYTHON ?= python3
 PORT ?= 8000
@@ -10,16 +12,32 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 APPS := documents projects indicators proposals
 
-.PHONY: run test lint format check bench setup worker messages backup restore
+.PHONY: run test lint format check bench setup lock worker messages backup restore
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt
+# XStatic-Bootstrap ships as an sdist that imports pkg_resources: the build
+# tools are installed first (same pins as requirements-dev.in) and the locked
+# sets without build isolation.
+$(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "Installing pinned requirements into $(VENV) ..."
+	@echo "Installing the locked requirements (runtime and development) into $(VENV) ..."
 	@$(BIN)/pip install --quiet --disable-pip-version-check "pip==26.3" "setuptools==80.9.0" "wheel==0.45.1"
-	@$(BIN)/pip install --quiet --disable-pip-version-check --no-build-isolation -r requirements.txt
+	@$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-build-isolation \
+		-r requirements.txt -r requirements-dev.txt
 	@touch $(STAMP)
+
+# Re-lock both sets with hashes after editing requirements.in or
+# requirements-dev.in (the development set is constrained by the runtime lock).
+# Works without a complete setup, e.g. while resolving a merge of the lock files.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-build-isolation --no-emit-index-url --no-emit-find-links
+lock:
+	@test -x $(BIN)/pip-compile || { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+		$(BIN)/pip install --quiet --disable-pip-version-check "pip==26.3" "setuptools==80.9.0" "wheel==0.45.1" "pip-tools==7.6.2"; }
+	@$(PIP_COMPILE) -o requirements.txt requirements.in
+	@$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+	@echo "Locked requirements.txt and requirements-dev.txt; \`make setup\` installs them."
 
 run: $(STAMP)
 	@$(MANAGE) preflight --port $(PORT)

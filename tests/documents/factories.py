@@ -53,15 +53,31 @@ def docx_bytes(*paragraphs: str) -> bytes:
     return buffer.getvalue()
 
 
-def odt_bytes(*paragraphs: str) -> bytes:
-    from odf.opendocument import OpenDocumentText
-    from odf.text import P
+ODT_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+ <manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>
+ <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"""
 
-    document = OpenDocumentText()
-    for text in paragraphs:
-        document.text.addElement(P(text=text))
+
+def odt_bytes(*paragraphs: str) -> bytes:
+    """A minimal ODT as office suites write it: an uncompressed ``mimetype``
+    first, the manifest, and the paragraphs in content.xml."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    body = "".join(f"<text:p>{escape(text)}</text:p>" for text in paragraphs)
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:text>{body}</office:text></office:body></office:document-content>"
+    )
     buffer = io.BytesIO()
-    document.write(buffer)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr("META-INF/manifest.xml", ODT_MANIFEST)
+        archive.writestr("content.xml", content)
     return buffer.getvalue()
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 
 import pytest
+from defusedxml import EntitiesForbidden
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from documents import services
+from documents.extraction import extract_text
 from documents.models import DocumentFile, DocumentFileVersion, ExtractionStatus
 from tests.documents.factories import (
     WINDOWS_EXE,
@@ -159,3 +162,37 @@ def test_the_downloaded_file_is_the_uploaded_one(client, document):
     assert b"".join(response.streaming_content) == data
     assert "attachment" in response["Content-Disposition"]
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+
+
+def _odt_with_content(content: str) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()
+
+
+def test_odt_text_keeps_headings_spans_and_spaces():
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+        "<text:h>Положение</text:h>"
+        "<text:p>о <text:span>проектном</text:span><text:s/>офисе<text:s text:c='2'/>школы</text:p>"
+        "<text:list><text:list-item><text:p>пункт списка</text:p></text:list-item></text:list>"
+        "</office:text></office:body></office:document-content>"
+    )
+    text = extract_text(_odt_with_content(content), "odt")
+    assert text == "Положение о проектном офисе школы пункт списка"
+
+
+def test_odt_with_an_entity_bomb_is_refused_not_expanded():
+    content = (
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0">&b;'
+        "</office:document-content>"
+    )
+    with pytest.raises(EntitiesForbidden):
+        extract_text(_odt_with_content(content), "odt")
