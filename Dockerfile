@@ -4,6 +4,10 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_DEBUG=0
 WORKDIR /app
+# Tesseract with Russian: recognition of scanned orders (docs/documents.md).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng \
+ && rm -rf /var/lib/apt/lists/*
 # Only the runtime set (requirements.txt, locked with hashes); the development
 # set (requirements-dev.txt: pytest, Playwright, ruff...) never enters the image.
 COPY requirements.txt .

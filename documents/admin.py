@@ -21,6 +21,8 @@ from documents.models import (
     DocumentKind,
     DocumentRelation,
     DocumentStatus,
+    FileType,
+    RecognitionStatus,
     Tag,
 )
 from documents.resources import DocumentResource
@@ -39,7 +41,7 @@ class UploadField(forms.FileField):
 
 class DocumentFileInlineForm(forms.ModelForm):
     upload = UploadField(
-        label=_("file (PDF, DOCX, ODT, XLSX)"),
+        label=_("file (PDF, DOCX, ODT, XLSX; a scan as JPEG, PNG, TIFF)"),
         required=False,
         help_text=_("For an existing file, a new upload becomes its current edition; the old one is kept."),
     )
@@ -68,7 +70,10 @@ class DocumentFileInline(admin.TabularInline):
         version = obj.current_version if obj and obj.pk else None
         if version is None:
             return "—"
-        return f"{version.original_name} ({version.get_extraction_status_display()})"
+        status = version.get_extraction_status_display()
+        if version.recognition_status != RecognitionStatus.NOT_NEEDED:
+            status = version.recognition_display
+        return f"{version.original_name} ({status})"
 
 
 class OutgoingRelationInline(admin.TabularInline):
@@ -142,7 +147,7 @@ class DocumentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["authority", "kind", "tags"]
     date_hierarchy = "date_signed"
     inlines = [DocumentFileInline, OutgoingRelationInline, IncomingRelationInline]
-    actions = ["put_in_force", "mark_repealed", "mark_amended"]
+    actions = ["put_in_force", "mark_repealed", "mark_amended", "recognise_again"]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["kind", "authority", "authority_genitive", "number", "date_signed", "title", "summary"]}),
@@ -154,6 +159,42 @@ class DocumentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["status"] if obj is not None else []
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        self._warn_if_recognition_off(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _warn_if_recognition_off(self, request):
+        """Staff uploading a scan must know whether its text will be read."""
+        from documents import ocr
+
+        reason = ocr.unavailable_reason()
+        if reason and request.method == "GET":
+            self.message_user(
+                request,
+                _("Scans will be stored but their text will not be recognised: %(reason)s.") % {"reason": reason},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Recognise the text of scans again"), permissions=["change"])
+    def recognise_again(self, request, queryset):
+        versions = DocumentFileVersion.objects.filter(
+            document_file__document__in=queryset,
+            is_current=True,
+            file_type__in=[FileType.PDF, FileType.JPEG, FileType.PNG, FileType.TIFF],
+        )
+        count = 0
+        for version in versions:
+            services.file_version_recognise_again(actor=request.user, version=version)
+            count += 1
+        if count:
+            self.message_user(
+                request,
+                _("Files sent to be checked for scanned pages and recognised: %(n)d.") % {"n": count},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, _("The selected documents have no scans to recognise."), messages.INFO)
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
@@ -291,6 +332,7 @@ class DocumentFileVersionInline(admin.TabularInline):
         "edition_date",
         "is_current",
         "extraction_status",
+        "recognition",
         "sha256",
         "uploaded_at",
         "uploaded_by",
@@ -300,6 +342,10 @@ class DocumentFileVersionInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("text recognition"))
+    def recognition(self, obj):
+        return obj.recognition_display
 
 
 @admin.register(DocumentFile)

@@ -164,6 +164,59 @@ def demo_file(requisites: str, title: str, summary: str) -> tuple[str, bytes]:
     return "docx", buffer.getvalue()
 
 
+# The order that ships as a scan, so that `make run` shows a recognised one.
+SCANNED_KEY = "0172488"
+SCAN_BODY = [
+    "В целях повышения качества и доступности образования, эффективности",
+    "деятельности образовательных организаций Челябинской области",
+    "ПРИКАЗЫВАЮ:",
+    "1. Внедрить бережливые технологии в деятельность органов местного",
+    "самоуправления, осуществляющих управление в сфере образования,",
+    "и подведомственных им образовательных организаций.",
+    "2. Руководителям муниципальных органов управления образованием",
+    "организовать работу проектных офисов в подведомственных организациях.",
+    "3. Контроль исполнения настоящего приказа оставляю за собой.",
+    "",
+    "Демонстрационный файл портала: скан, а не официальный текст приказа.",
+]
+
+
+def demo_scan(requisites: str, title: str) -> tuple[str, bytes] | None:
+    """An image-only PDF of an order, as a scanner makes it: a picture of the
+    page at 300 dpi with no text layer. None without a Cyrillic font."""
+    font_path = find_cyrillic_font()
+    if not font_path:
+        return None
+    import textwrap
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    dpi, width, height = 300, 2480, 3508  # A4
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    heading = ImageFont.truetype(font_path, 46)
+    body = ImageFont.truetype(font_path, 40)
+    y = 260
+    for line in [
+        "МИНИСТЕРСТВО ОБРАЗОВАНИЯ И НАУКИ",
+        "ЧЕЛЯБИНСКОЙ ОБЛАСТИ",
+        "",
+        "ПРИКАЗ",
+        *textwrap.wrap(requisites, 56),
+        "",
+    ]:
+        if line:
+            left = (width - draw.textlength(line, font=heading)) / 2
+            draw.text((left, y), line, font=heading, fill=0)
+        y += 80
+    for line in textwrap.wrap(title, 60) + [""] + SCAN_BODY:
+        draw.text((240, y), line, font=body, fill=0)
+        y += 70
+    buffer = io.BytesIO()
+    page.save(buffer, format="PDF", resolution=dpi)
+    return "pdf", buffer.getvalue()
+
+
 def seed(ctx) -> None:
     # The generated files carry the Russian requisites line whatever the shell's language.
     with translation.override("ru"):
@@ -196,7 +249,8 @@ def _seed(ctx) -> None:
                 tags=[tags[n] for n in tag_names],
             )
         if not document.files.exists():
-            extension, data = demo_file(document.requisites, title, summary)
+            scan = demo_scan(document.requisites, title) if key == SCANNED_KEY else None
+            extension, data = scan or demo_file(document.requisites, title, summary)
             label = "Текст приказа" if kind_slug == "prikaz" else "Текст распоряжения"
             services.document_file_add(
                 actor=None,

@@ -1,4 +1,5 @@
-"""Plain text out of PDF, DOCX, ODT and XLSX files, for the search."""
+"""Plain text out of PDF, DOCX, ODT and XLSX files, for the search (scans are
+recognised by documents/ocr.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ logger = logging.getLogger(__name__)
 
 def extract_text(data: bytes, file_type: str) -> str:
     """The text of a file; raises on a damaged file (the caller logs it)."""
+    if file_type in {FileType.JPEG, FileType.PNG, FileType.TIFF}:
+        return ""  # a picture has no text layer: recognition (documents/ocr.py) reads it
     extractor = {
         FileType.PDF: _pdf,
         FileType.DOCX: _docx,

@@ -187,6 +187,10 @@ class FileType(models.TextChoices):
     DOCX = "docx", "DOCX"
     ODT = "odt", "ODT"
     XLSX = "xlsx", "XLSX"
+    # Scans: recognised by OCR (documents/ocr.py) into a searchable PDF.
+    JPEG = "jpeg", "JPEG"
+    PNG = "png", "PNG"
+    TIFF = "tiff", "TIFF"
 
 
 class ExtractionStatus(models.TextChoices):
@@ -194,6 +198,16 @@ class ExtractionStatus(models.TextChoices):
     DONE = "done", _("Text extracted")
     EMPTY = "empty", _("No text found")
     FAILED = "failed", _("Text could not be extracted")
+
+
+class RecognitionStatus(models.TextChoices):
+    """Recognition of a scan's text (OCR); see documents/ocr.py."""
+
+    NOT_NEEDED = "not_needed", _("Not needed: the file has its own text")
+    PENDING = "pending", _("Waiting for recognition")
+    DONE = "done", _("Text recognised")
+    FAILED = "failed", _("Recognition failed")
+    OFF = "off", _("Recognition is switched off")
 
 
 def version_upload_to(instance: DocumentFileVersion, filename: str) -> str:
@@ -218,6 +232,15 @@ class DocumentFileVersion(models.Model):
     text = models.TextField(_("extracted text"), blank=True, editable=False)
     extraction_status = models.CharField(
         _("text extraction"), max_length=10, choices=ExtractionStatus.choices, default=ExtractionStatus.PENDING
+    )
+    recognition_status = models.CharField(
+        _("text recognition"), max_length=12, choices=RecognitionStatus.choices, default=RecognitionStatus.NOT_NEEDED
+    )
+    recognition_note = models.CharField(_("recognition note"), max_length=300, blank=True, editable=False)
+    pages_recognised = models.PositiveIntegerField(_("pages recognised"), default=0, editable=False)
+    # The scan with a text layer laid over it; the original stays in ``file``.
+    searchable_file = models.FileField(
+        _("searchable PDF"), upload_to=version_upload_to, max_length=300, blank=True, editable=False
     )
     uploaded_at = models.DateTimeField(_("uploaded"))
     uploaded_by = models.ForeignKey(
@@ -248,7 +271,17 @@ class DocumentFileVersion(models.Model):
 
     @property
     def download_name(self) -> str:
-        return self.original_name or f"document.{self.file_type}"
+        """The name a reader's download gets: a recognised scan comes as PDF."""
+        name = self.original_name or f"document.{self.file_type}"
+        if self.searchable_file and not name.lower().endswith(".pdf"):
+            name = f"{PurePath(name).stem}.pdf"
+        return name
+
+    @property
+    def recognition_display(self) -> str:
+        """The recognition status with its reason, as staff read it."""
+        label = self.get_recognition_status_display()
+        return f"{label}: {self.recognition_note}" if self.recognition_note else label
 
 
 class RelationKind(models.TextChoices):

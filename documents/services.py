@@ -8,8 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +26,8 @@ from documents.models import (
     DocumentRelation,
     DocumentStatus,
     ExtractionStatus,
+    FileType,
+    RecognitionStatus,
     RelationKind,
     Tag,
 )
@@ -263,7 +268,12 @@ def document_file_delete(*, actor, document_file: DocumentFile) -> None:
     """Remove a file with all its editions (stored files are deleted after commit)."""
     _require(actor, "documents.delete_documentfile")
     document_id = document_file.document_id
-    names = [(v.file.storage, v.file.name) for v in document_file.versions.all()]
+    names = [
+        (stored.storage, stored.name)
+        for v in document_file.versions.all()
+        for stored in (v.file, v.searchable_file)
+        if stored
+    ]
     document_file._history_user = actor
     document_file.delete()
     document_refresh_file_text(document_id=document_id)
@@ -294,11 +304,17 @@ def file_version_extract_text(*, version_id: int) -> str:
     except Exception:
         logger.warning("text extraction failed for file edition %s (%s)", version_id, version.file_type, exc_info=True)
         text, status = "", ExtractionStatus.FAILED
+    recognition, note = _recognition_decision(data, version.file_type)
     with transaction.atomic():
         DocumentFileVersion.objects.filter(pk=version_id).update(
-            text=text[:FILE_TEXT_MAX_CHARS], extraction_status=status
+            text=text[:FILE_TEXT_MAX_CHARS],
+            extraction_status=status,
+            recognition_status=recognition,
+            recognition_note=note[:300],
         )
         document_refresh_file_text(document_id=version.document_file.document_id)
+        if recognition == RecognitionStatus.PENDING:
+            transaction.on_commit(lambda: _enqueue_recognition(version_id))
     return status
 
 
@@ -312,3 +328,92 @@ def document_refresh_file_text(*, document_id: int) -> None:
     )
     combined = "\n".join(t for t in texts if t)[:FILE_TEXT_MAX_CHARS]
     Document.objects.filter(pk=document_id).update(file_text=combined)
+
+
+# --- recognition of scans (OCR): documents/ocr.py does the reading
+
+
+def _recognition_decision(data: bytes, file_type: str) -> tuple[str, str]:
+    """Whether an edition needs recognition: (status, note for staff)."""
+    from documents import ocr
+
+    if file_type not in ocr.IMAGE_TYPES and file_type != FileType.PDF:
+        return RecognitionStatus.NOT_NEEDED, ""
+    try:
+        if file_type == FileType.PDF and not ocr.scanned_pages(data):
+            return RecognitionStatus.NOT_NEEDED, ""
+        pages = ocr.count_pages(data, file_type)
+        if pages > settings.DOCUMENTS_OCR_MAX_PAGES:
+            raise ocr.RecognitionError(
+                _("the file has more pages than recognition is allowed to read (%(limit)d)")
+                % {"limit": settings.DOCUMENTS_OCR_MAX_PAGES}
+            )
+    except ocr.RecognitionError as exc:
+        return RecognitionStatus.FAILED, str(exc)
+    reason = ocr.unavailable_reason()
+    if reason:
+        return RecognitionStatus.OFF, reason
+    return RecognitionStatus.PENDING, ""
+
+
+def _enqueue_recognition(version_id: int) -> None:
+    from documents.tasks import recognise_version_text
+
+    try:
+        recognise_version_text.enqueue(version_id=version_id)
+    except Exception:  # a queue that is down must not turn a save into a 500
+        logger.exception("could not enqueue recognition of file edition %s", version_id)
+
+
+def file_version_recognise(*, version_id: int) -> str:
+    """Recognise one edition's scanned pages (the task worker calls this).
+    Never raises on a bad file: the status and its note say what happened."""
+    from documents import ocr
+
+    version = DocumentFileVersion.objects.select_related("document_file").filter(pk=version_id).first()
+    if version is None:
+        return "missing"
+    with version.file.open("rb") as handle:
+        data = handle.read()
+    status, note = _recognition_decision(data, version.file_type)
+    result = None
+    if status == RecognitionStatus.PENDING:
+        try:
+            result = ocr.recognise(data, version.file_type)
+            status = RecognitionStatus.DONE
+        except ocr.RecognitionError as exc:
+            status, note = RecognitionStatus.FAILED, str(exc)
+            logger.warning("recognition of file edition %s failed: %s", version_id, exc)
+        except Exception:
+            status, note = RecognitionStatus.FAILED, str(_("an unexpected error; see the server log"))
+            logger.exception("recognition of file edition %s failed", version_id)
+    old_searchable = version.searchable_file.name if version.searchable_file else ""
+    update = {"recognition_status": status, "recognition_note": note[:300], "pages_recognised": 0}
+    if result is not None:
+        update.update(text=result.text[:FILE_TEXT_MAX_CHARS], pages_recognised=result.pages_recognised)
+        if result.pages_recognised:
+            update["extraction_status"] = ExtractionStatus.DONE if result.text.strip() else ExtractionStatus.EMPTY
+        if result.searchable_pdf:
+            name = f"{PurePath(version.original_name).stem or 'scan'}.pdf"
+            version.searchable_file.save(name, ContentFile(result.searchable_pdf), save=False)
+            update["searchable_file"] = version.searchable_file.name
+    with transaction.atomic():
+        DocumentFileVersion.objects.filter(pk=version_id).update(**update)
+        document_refresh_file_text(document_id=version.document_file.document_id)
+    if old_searchable and old_searchable != update.get("searchable_file", old_searchable):
+        transaction.on_commit(lambda: version.searchable_file.storage.delete(old_searchable))
+    return status
+
+
+@transaction.atomic
+def file_version_recognise_again(*, actor, version: DocumentFileVersion) -> None:
+    """Staff ask for a scan to be read again (after installing Tesseract, or
+    raising a limit): the edition waits for the worker once more."""
+    _require(actor, "documents.change_document")
+    version.recognition_status = RecognitionStatus.PENDING
+    version.recognition_note = ""
+    version._history_user = actor
+    version._change_reason = "recognition requested again"
+    version.save(update_fields=["recognition_status", "recognition_note"])
+    version_id = version.pk
+    transaction.on_commit(lambda: _enqueue_recognition(version_id))

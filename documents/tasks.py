@@ -18,3 +18,14 @@ def extract_version_text(version_id: int) -> str:
     from documents.services import file_version_extract_text
 
     return file_version_extract_text(version_id=version_id)
+
+
+@task()
+def recognise_version_text(version_id: int) -> str:
+    """Recognise a scanned edition's text (OCR) and refresh the search text.
+
+    Runs in the task worker, never in a request: a page takes about a second
+    of processor time, a long scan minutes."""
+    from documents.services import file_version_recognise
+
+    return file_version_recognise(version_id=version_id)

@@ -1,5 +1,6 @@
 """What an uploaded file really is, told by its content, never by its name
-or the type the browser claims. PDF, DOCX, ODT and XLSX are accepted."""
+or the type the browser claims. PDF, DOCX, ODT and XLSX are accepted, and
+scans as JPEG, PNG or TIFF (their text is recognised: documents/ocr.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from documents.conf import upload_max_bytes
 from documents.models import FileType
 
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+IMAGE_MIMES = {"image/jpeg": FileType.JPEG, "image/png": FileType.PNG, "image/tiff": FileType.TIFF}
 
 
 def sniff(upload) -> str | None:
@@ -25,6 +27,8 @@ def sniff(upload) -> str | None:
     if head.startswith(b"%PDF-"):
         return FileType.PDF
     guess = filetype.guess(head)
+    if guess is not None and guess.mime in IMAGE_MIMES:
+        return IMAGE_MIMES[guess.mime] if _image_opens(upload) else None
     if guess is None or guess.mime not in {
         "application/zip",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -49,6 +53,20 @@ def sniff(upload) -> str | None:
     return None
 
 
+def _image_opens(upload) -> bool:
+    """A scan must be a whole picture within Pillow's decompression-bomb limit."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+        return True
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    finally:
+        upload.seek(0)
+
+
 def check_upload(upload) -> str:
     """The upload's FileType, or a ValidationError a secretary understands."""
     limit = upload_max_bytes()
@@ -64,8 +82,8 @@ def check_upload(upload) -> str:
     if kind is None:
         raise ValidationError(
             _(
-                "This file is not a PDF, DOCX, ODT or XLSX document (its content was checked, not its name). "
-                "Save it in one of these formats and upload it again."
+                "This file is not a PDF, DOCX, ODT or XLSX document, nor a JPEG, PNG or TIFF scan (its content was "
+                "checked, not its name). Save it in one of these formats and upload it again."
             ),
             code="file_type",
         )

@@ -17,6 +17,9 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "odt": "application/vnd.oasis.opendocument.text",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "tiff": "image/tiff",
 }
 
 
@@ -82,11 +85,14 @@ def file_download(request: HttpRequest, pk: int, version_pk: int) -> FileRespons
         ),
         pk=version_pk,
     )
+    # A recognised scan is served with its text layer, so a reader can find
+    # and copy its words; the original stays stored beside it.
+    if version.searchable_file:
+        stored, content_type = version.searchable_file, CONTENT_TYPES["pdf"]
+    else:
+        stored, content_type = version.file, CONTENT_TYPES.get(version.file_type, "application/octet-stream")
     response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.download_name,
-        content_type=CONTENT_TYPES.get(version.file_type, "application/octet-stream"),
+        stored.open("rb"), as_attachment=True, filename=version.download_name, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -192,6 +192,12 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- recognition of scanned documents (OCR) in the registry: docs/documents.md
+DOCUMENTS_OCR_ENABLED = env.bool("DOCUMENTS_OCR_ENABLED", default=True)
+DOCUMENTS_OCR_LANGUAGES = env.str("DOCUMENTS_OCR_LANGUAGES", default="rus+eng")
+DOCUMENTS_OCR_MAX_PAGES = env.int("DOCUMENTS_OCR_MAX_PAGES", default=100)
+DOCUMENTS_OCR_TIMEOUT_SECONDS = env.int("DOCUMENTS_OCR_TIMEOUT_SECONDS", default=900)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 _storages_default = {"BACKEND": "django.core.files.storage.FileSystemStorage"}

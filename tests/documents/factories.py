@@ -107,3 +107,62 @@ def xlsx_bytes(*cells: str) -> bytes:
 WINDOWS_EXE = (
     b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"PE\x00\x00" + b"\x00" * 400
 )
+
+
+def _scan_page(lines: list[str], font_path: str):
+    """A white A4 page at 150 dpi with black text: what a scanner sees."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(font_path, 30)
+    for row, line in enumerate(lines):
+        draw.text((120, 150 + row * 55), line, font=font, fill=0)
+    return page
+
+
+def scan_pdf_bytes(pages: list[list[str]], font_path: str) -> bytes:
+    """An image-only PDF: every page a picture, no text layer."""
+    images = [_scan_page(lines, font_path) for lines in pages]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="PDF", resolution=150, save_all=True, append_images=images[1:])
+    return buffer.getvalue()
+
+
+def scan_image_bytes(lines: list[str], font_path: str, image_format: str = "JPEG") -> bytes:
+    buffer = io.BytesIO()
+    _scan_page(lines, font_path).convert("RGB").save(buffer, format=image_format, dpi=(150, 150))
+    return buffer.getvalue()
+
+
+def mixed_pdf_bytes(text_page: str, scan_lines: list[str], font_path: str) -> bytes:
+    """A PDF whose first page has a text layer and whose second is a scan."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(pdf_bytes(text_page))))
+    writer.append(PdfReader(io.BytesIO(scan_pdf_bytes([scan_lines], font_path))))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def recognition_font() -> str:
+    """A Cyrillic font to draw test scans with, when this machine can also
+    recognise them. CI installs Tesseract and the font; elsewhere the test
+    says what is missing instead of passing."""
+    import os
+
+    import pytest
+
+    from documents import ocr
+    from documents.demo import find_cyrillic_font
+
+    path = find_cyrillic_font()
+    missing = [m for m in (ocr.unavailable_reason(), None if path else "no Cyrillic font (fonts-dejavu-core)") if m]
+    if missing:
+        message = "recognition cannot be tested here: " + "; ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

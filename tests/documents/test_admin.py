@@ -64,7 +64,7 @@ def test_a_renamed_executable_is_refused_in_the_admin_and_nothing_is_stored(clie
     upload = SimpleUploadedFile("приказ.pdf", WINDOWS_EXE, content_type="application/pdf")
     response = client.post("/admin/documents/document/add/", add_form(municipality, upload))
     assert response.status_code == 200
-    assert "не является документом PDF, DOCX, ODT или XLSX" in response.content.decode()
+    assert "Это не документ PDF, DOCX, ODT или XLSX" in response.content.decode()
     assert Document.objects.count() == 0
     assert stored_files() == []
 

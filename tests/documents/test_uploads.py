@@ -40,7 +40,7 @@ def test_a_windows_executable_renamed_to_pdf_is_refused_and_nothing_stored(docum
         services.document_file_add(
             actor=None, document=document, title="Текст", upload=upload("приказ.pdf", WINDOWS_EXE)
         )
-    assert "не является документом PDF, DOCX, ODT или XLSX" in " ".join(error.value.messages)
+    assert "Это не документ PDF, DOCX, ODT или XLSX" in " ".join(error.value.messages)
     assert DocumentFile.objects.count() == 0
     assert DocumentFileVersion.objects.count() == 0
     assert stored_files() == []

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 from django.core.files.base import ContentFile
+from pypdf import PdfReader
 
 from documents import services
 from documents.models import DocumentKind, RelationKind
-from tests.documents.factories import docx_bytes
+from tests.documents.factories import docx_bytes, recognition_font, scan_pdf_bytes
 from tests.e2e.axe import serious_violations
 from tests.factories import MunicipalityFactory, RegionFactory
 
@@ -66,6 +67,29 @@ def test_a_visitor_finds_opens_and_downloads_the_directive(page, registry):
     assert download.suggested_filename == "137-р.docx"
     with open(download.path(), "rb") as handle:
         assert handle.read(2) == b"PK"
+
+
+def test_a_reader_downloads_a_scanned_order_with_a_text_layer(page, registry):
+    font = recognition_font()
+    order = registry.outgoing_relations.get().target
+    order.is_public = True
+    order.save()
+    lines = ["ПРИКАЗ", "О внедрении бережливых технологий", "Утвердить план наставничества педагогов."]
+    # The live server commits for real: extraction and recognition run after it.
+    services.document_file_add(
+        actor=None,
+        document=order,
+        title="Скан приказа",
+        upload=ContentFile(scan_pdf_bytes([lines], font), name="0172488.pdf"),
+    )
+    page.goto(page.base_url + "/documents/?q=наставничество")
+    page.get_by_role("link", name="О внедрении бережливых технологий", exact=False).first.click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Скан приказа").click()
+    download = download_info.value
+    assert download.suggested_filename == "0172488.pdf"
+    text = PdfReader(download.path()).pages[0].extract_text()
+    assert "наставничества" in text
 
 
 @pytest.mark.parametrize("path", ["/documents/", "/documents/?q=опорная+площадка", "detail"])

@@ -1,0 +1,170 @@
+"""Recognition of scans (OCR): seconds per A4 page at 300 dpi, peak memory of a
+20-page scan, and the registry's search at 10,000 documents with and without
+recognised text.
+
+    DATABASE_URL=postgres://… .venv/bin/python bench/bench_ocr.py
+
+Needs Tesseract with Russian (Debian: tesseract-ocr tesseract-ocr-rus) and a
+Cyrillic font (fonts-dejavu-core). Runs on its own database
+(``<name>_bench_ocr``). Figures are printed, never asserted; the processor time
+is the fair figure on a shared machine, the wall time is what a user waits."""
+
+from __future__ import annotations
+
+import io
+import resource
+import subprocess
+import sys
+import time
+
+from _common import row, setup_django, time_requests
+
+SEARCHES = ["внедрение бережливых технологий", "наставничество молодых педагогов", "контроль исполнения"]
+# About one page of an order, as recognition gives it back.
+OCR_PAGE = (
+    "В целях повышения качества и доступности образования, эффективности деятельности образовательных "
+    "организаций приказываю: 1. Внедрить бережливые технологии в деятельность подведомственных организаций. "
+    "2. Руководителям организовать работу проектных офисов, назначить ответственных за наставничество "
+    "молодых педагогов и представить отчёт в установленный срок. 3. Контроль исполнения настоящего "
+    "приказа оставляю за собой. "
+) * 6
+
+
+def a4_scan(pages: int) -> bytes:
+    """An image-only PDF of ``pages`` A4 pages at 300 dpi, full of Russian text."""
+    import textwrap
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from documents.demo import find_cyrillic_font
+
+    font = ImageFont.truetype(find_cyrillic_font(), 40)
+    images = []
+    for number in range(1, pages + 1):
+        page = Image.new("L", (2480, 3508), 255)
+        draw = ImageDraw.Draw(page)
+        lines = [f"Страница {number}", ""] + textwrap.wrap(OCR_PAGE, 80)[:40]
+        for index, line in enumerate(lines):
+            draw.text((220, 240 + index * 70), line, font=font, fill=0)
+        images.append(page)
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="PDF", resolution=300, save_all=True, append_images=images[1:])
+    return buffer.getvalue()
+
+
+def cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def per_page() -> None:
+    from documents import ocr
+
+    data = a4_scan(1)
+    print(row("A4 page, 300 dpi", "run", "wall s", "CPU s", "chars"))
+    for attempt in range(1, 4):
+        started_wall, started_cpu = time.monotonic(), cpu_seconds()
+        result = ocr.recognise(data, "pdf")
+        print(
+            row(
+                "pypdfium2 + tesseract",
+                attempt,
+                f"{time.monotonic() - started_wall:.2f}",
+                f"{cpu_seconds() - started_cpu:.2f}",
+                len(result.text),
+            )
+        )
+    try:
+        import ocrmypdf  # noqa: F401  (not a dependency: compared when present)
+    except ImportError:
+        print("(OCRmyPDF is not installed: no comparison run)")
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = f"{folder}/in.pdf", f"{folder}/out.pdf"
+        with open(source, "wb") as handle:
+            handle.write(data)
+        started_wall, started_cpu = time.monotonic(), cpu_seconds()
+        command = [sys.executable, "-m", "ocrmypdf", "-q", "-l", "rus+eng", "--output-type", "pdf"]
+        subprocess.run([*command, "--skip-text", "--optimize", "0", source, target], check=True)
+        print(
+            row(
+                "OCRmyPDF --output-type pdf",
+                1,
+                f"{time.monotonic() - started_wall:.2f}",
+                f"{cpu_seconds() - started_cpu:.2f}",
+                "",
+            )
+        )
+
+
+def twenty_pages_in_child() -> None:
+    """Peak memory of a 20-page scan, in a fresh process so nothing else counts."""
+    script = (
+        "import resource, sys, time; sys.path.insert(0, 'bench'); from _common import setup_django; "
+        "setup_django('bench_ocr'); from bench_ocr import a4_scan; from documents import ocr; "
+        "data = a4_scan(20); base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+        "t = time.monotonic(); r = ocr.recognise(data, 'pdf'); w = time.monotonic() - t; "
+        "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+        "kid = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss; "
+        "print(f'{len(data) / 1e6:.1f} MB scan, {r.pages_recognised} pages in {w:.1f} s wall; '"
+        "f'peak memory: worker process {own / 1024:.0f} MB (before recognition {base / 1024:.0f} MB), '"
+        "f'largest tesseract {kid / 1024:.0f} MB')"
+    )
+    print("\n== a 20-page scan (image-only PDF, A4, 300 dpi)")
+    subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def search_with_recognised_text() -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from documents import demo
+    from documents.models import Document
+    from leanedu.demo import SeedContext
+
+    call_command("seed_demo", quiet_accounts=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    demo.SYNTHETIC_COUNT = 10_000
+    demo.seed_region(SeedContext())
+    synthetic = Document.objects.filter(number__startswith=demo.SYNTHETIC_NUMBER_PREFIX)
+    original_text = (
+        "Документ определяет порядок работы в образовательных организациях. Ответственным лицам "
+        "обеспечить выполнение мероприятий и представить отчёт в установленный срок."
+    )
+    anonymous = Client()
+    office = Client()
+    office.force_login(get_user_model().objects.get(username="office"))
+    for label, text in (("file text only", original_text), ("with a recognised page each", OCR_PAGE)):
+        synthetic.update(file_text=text)  # the trigger refreshes the search vectors
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE documents_document")
+        print(f"\n== {Document.objects.count()} documents, {label} ({len(text)} characters per document)")
+        print(row("search", "who", "queries", "p50 ms", "p95 ms"))
+        for query in SEARCHES:
+            for who, client in (("anonymous", anonymous), ("office", office)):
+                url = f"/documents/?q={query}"
+                p50, p95, _zero = time_requests(client, url)
+                from bench_documents import count_queries
+
+                print(row(f"«{query}»", who, count_queries(client, url), f"{p50:.1f}", f"{p95:.1f}"))
+
+
+def main() -> None:
+    setup_django("bench_ocr")
+    from documents import ocr
+
+    reason = ocr.unavailable_reason()
+    if reason:
+        print(f"recognition is not available here: {reason}")
+        return
+    per_page()
+    twenty_pages_in_child()
+    search_with_recognised_text()
+
+
+if __name__ == "__main__":
+    main()
