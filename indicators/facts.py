@@ -274,6 +274,84 @@ def rollup_periods(
     return result
 
 
+# --- the maintained roll-up (what the pages read) -----------------------------------------
+#
+# ``Fact`` and ``Summary`` hold the result of ``rollup`` for every period,
+# kept current by PostgreSQL triggers in the same transaction as the change
+# (``indicators/rollup_sql.py``). Reading them costs the same at 10 values or
+# 800,000. ``rollup`` / ``rollup_periods`` above stay the recomputation from
+# any queryset of values, which the tests hold the summary against.
+
+SUMMARY_FIELDS = (
+    "period_id",
+    "indicator_id",
+    "municipality_id",
+    "fact_total",
+    "fact_count",
+    "target_total",
+    "target_count",
+    "baseline_total",
+    "baseline_count",
+)
+
+
+def _bucket(indicator: Indicator, row: tuple) -> RollUp:
+    return RollUp(
+        indicator,
+        fact_total=row[3],
+        fact_count=row[4],
+        target_total=row[5],
+        target_count=row[6],
+        baseline_total=row[7],
+        baseline_count=row[8],
+    )
+
+
+def summary(periods: list[Period], indicators: dict[int, Indicator], *, municipality=None) -> dict[int, dict]:
+    """{period id: {indicator id: RollUp}} of approved values, for the region or
+    one municipality. One query over the summary (a row per indicator)."""
+    from indicators.models import Summary
+
+    result: dict[int, dict] = {period.pk: {} for period in periods}
+    rows = Summary.objects.filter(
+        level="m" if municipality else "r",
+        municipality_id=municipality.pk if municipality else 0,
+        period_id__in=list(result),
+        indicator_id__in=list(indicators),
+    ).values_list(*SUMMARY_FIELDS)
+    for row in rows:
+        result[row[0]][row[1]] = _bucket(indicators[row[1]], row)
+    return result
+
+
+def summary_across(period: Period, indicators: dict[int, Indicator], *, municipality=None) -> dict:
+    """{(municipality id, indicator id): RollUp} across the region, or
+    {(organisation id, indicator id): RollUp} across one municipality's
+    organisations (municipality 0: organisations outside any). One query."""
+    from indicators.models import Fact, Summary
+
+    result = {}
+    if municipality is None:
+        rows = Summary.objects.filter(level="m", period_id=period.pk, indicator_id__in=list(indicators))
+        for row in rows.values_list(*SUMMARY_FIELDS):
+            result[(row[2], row[1])] = _bucket(indicators[row[1]], row)
+        return result
+    facts = Fact.objects.filter(period_id=period.pk, indicator_id__in=list(indicators), municipality_id=municipality.pk)
+    for org_id, indicator_id, fact, target, baseline in facts.values_list(
+        "organization_id", "indicator_id", "fact", "target", "baseline"
+    ):
+        bucket = RollUp(indicators[indicator_id])
+        bucket.add(fact, target, baseline)
+        result[(org_id, indicator_id)] = bucket
+    return result
+
+
+def rebuild_summary() -> None:
+    """Recompute ``Fact`` and ``Summary`` from every approved value and target."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indicators_rollup_rebuild()")
+
+
 def iter_org_facts(
     values,
     period: Period,

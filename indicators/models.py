@@ -347,3 +347,63 @@ class Value(models.Model):
                 self.indicator.check_value(self.value)
             except ValidationError as exc:
                 raise ValidationError({"value": exc.messages}) from exc
+
+
+class Fact(models.Model):
+    """An organisation's fact for an indicator and a period, with its target
+    and baseline: the roll-up of approved values, kept current by PostgreSQL
+    triggers in the transaction that changes a value, a target, an
+    organisation's municipality or an indicator's aggregation (see
+    ``indicators/rollup_sql.py``). Never written from Python; rebuilt by
+    ``manage.py rebuild_rollup``."""
+
+    pk = models.CompositePrimaryKey("organization", "indicator", "period")
+    organization = models.ForeignKey(
+        "leanedu.Organization",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    municipality_id = models.IntegerField()  # the organisation's municipality; 0 for none
+    fact = models.DecimalField(max_digits=20, decimal_places=2)
+    target = models.DecimalField(max_digits=20, decimal_places=2, null=True)
+    baseline = models.DecimalField(max_digits=20, decimal_places=2, null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["period", "indicator", "municipality_id"], name="fact_bucket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} · {self.period_id} · {self.organization_id}: {self.fact}"
+
+
+class Summary(models.Model):
+    """Totals and counts of the facts, targets and baselines of an indicator
+    and a period, per municipality (``m``) and for the region (``r``,
+    municipality 0): what the dashboard and the indicator page read. Kept by
+    the same triggers as ``Fact``."""
+
+    pk = models.CompositePrimaryKey("level", "indicator", "period", "municipality_id")
+    level = models.CharField(max_length=1)  # "r" region, "m" municipality (internal, never shown)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    municipality_id = models.IntegerField()
+    fact_total = models.DecimalField(max_digits=24, decimal_places=2)
+    fact_count = models.IntegerField()
+    target_total = models.DecimalField(max_digits=24, decimal_places=2)
+    target_count = models.IntegerField()
+    baseline_total = models.DecimalField(max_digits=24, decimal_places=2)
+    baseline_count = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.level}{self.municipality_id} · {self.indicator_id} · {self.period_id}: {self.fact_total}"

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from indicators import charts, conf, exports
-from indicators.facts import COMPUTED_FORMULAS, TRAFFIC_LIGHT_LABELS, computed_values, rollup, rollup_periods
+from indicators.facts import COMPUTED_FORMULAS, TRAFFIC_LIGHT_LABELS, computed_values, summary, summary_across
 from indicators.forms import EntryGridForm, EntryPeriodForm, FilterForm, ImportForm, ReportForm
 from indicators.imports import import_preview, values_import
 from indicators.models import Indicator, Period, PeriodKind, Value, ValueStatus
@@ -68,10 +68,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "indicators/dashboard.html", context)
     indicators = list(Indicator.objects.visible_to(request.user).select_related("legal_basis"))
     entered = {i.pk: i for i in indicators if not i.is_computed}
-    values = Value.objects.visible_to(request.user).filter(status=ValueStatus.APPROVED)
-    if municipality:
-        values = values.filter(organization__municipality=municipality)
-    rolled = rollup(values, period, entered)
+    # Approved values are public (``visible_to`` shows them to everyone), so the
+    # maintained summary of approved values is every reader's roll-up.
+    rolled = summary([period], entered, municipality=municipality)[period.pk]
     rows = []
     for indicator in entered.values():
         if not indicator.is_active_in(period.year):
@@ -134,16 +133,13 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         context["formula"] = COMPUTED_FORMULAS.get(indicator.method)
         return render(request, "indicators/detail.html", context)
     one = {indicator.pk: indicator}
-    values = Value.objects.visible_to(request.user).filter(status=ValueStatus.APPROVED, indicator=indicator)
-    if municipality:
-        values = values.filter(organization__municipality=municipality)
     # Over time: every calendar year the indicator is active in (one query for all years).
     years = [
         p
         for p in Period.objects.filter(kind=PeriodKind.YEAR).order_by("year")
         if indicator.is_active_in(p.year) and p.starts_on <= timezone.localdate()
     ]
-    by_year = rollup_periods(values, years, one)
+    by_year = summary(years, one, municipality=municipality)
     over_time = [{"period": year, "r": by_year[year.pk].get(indicator.pk)} for year in years]
     unit = " " + str(indicator.get_unit_display())
     time_chart = charts.bar_chart(
@@ -160,8 +156,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         unit=unit,
     )
     # Across municipalities, or across the organisations of the chosen municipality.
-    group_by = "organization_id" if municipality else "organization__municipality_id"
-    across = rollup(values, period, one, group_by=group_by)
+    across = summary_across(period, one, municipality=municipality)
     names = dict(Organization.objects.filter(pk__in=[key for key, _ind in across]).values_list("pk", "short_name"))
     across_rows = sorted(
         ({"name": names.get(key, "—"), "r": bucket} for (key, _ind), bucket in across.items()),
