@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
+import queue
 import tempfile
+import threading
 from collections.abc import Iterator
 
 import xlsxwriter
+from django.db import connection, transaction
+from django.db.models import Case, Func, TextField, Value, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from indicators import conf
@@ -80,19 +86,22 @@ class _Lookups:
         }
 
 
+FLAT_ORDER = (
+    "organization__municipality__short_name",
+    "organization__short_name",
+    "organization_id",
+    "period__starts_on",
+    "period__ends_on",
+    "indicator__sort_order",
+    "indicator_id",
+)
+
+
 def flat_rows(values, period: Period) -> Iterator[list]:
     """Every value of ``period`` (and its quarters…) as a list of cells."""
     qs = (
         values.within(period)
-        .order_by(
-            "organization__municipality__short_name",
-            "organization__short_name",
-            "organization_id",
-            "period__starts_on",
-            "period__ends_on",
-            "indicator__sort_order",
-            "indicator_id",
-        )
+        .order_by(*FLAT_ORDER)
         .values_list("organization_id", "indicator_id", "period_id", "value", "status", "comment")
     )
     lookups = _Lookups(values.within(period))
@@ -117,30 +126,166 @@ def flat_rows(values, period: Period) -> Iterator[list]:
         ]
 
 
-class _Echo:
-    """A file-like object whose write returns the line (for csv.writer)."""
+# --- CSV: PostgreSQL's COPY of the scoped query --------------------------------------------
 
-    def write(self, value: str) -> str:
-        return value
+# The formula-safe rule for text cells: a cell that a spreadsheet would read
+# as a formula (it starts with one of these) gets a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# COPY ends every record with "\n"; an embedded newline travels as "\r" + a
+# private-use mark, so COPY quotes the field as the csv module would, and the
+# stream turns it back after making the record ends CRLF.
+_MARKED_NEWLINE = "\r\ue000"
+_MARKED_BYTES = _MARKED_NEWLINE.encode()
 
 
-def csv_stream(values, period: Period, separator: str = ";") -> Iterator[str]:
-    """The flat CSV: UTF-8 with BOM, one header line, one line per value.
-    With ';' numbers use a decimal comma (Russian Excel), with ',' a point."""
-    writer = csv.writer(_Echo(), delimiter=separator, lineterminator="\r\n")
-    decimal_comma = separator != ","
-    yield "\ufeff" + writer.writerow(FLAT_HEADER)
-    buffer = []
-    for row in flat_rows(values, period):
-        number = row[9]
-        text = format(number, "f")
-        row[9] = text.replace(".", ",") if decimal_comma else text
-        buffer.append(writer.writerow(row))
-        if len(buffer) >= 1000:
-            yield "".join(buffer)
-            buffer = []
-    if buffer:
-        yield "".join(buffer)
+class _SafeText(Func):
+    """A text column as a CSV cell: formula-safe, newlines marked (see above)."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        starts = ", ".join("%s" for _ in FORMULA_STARTS)
+        marked = f"replace({sql}, E'\\n', %s)"
+        return (
+            f"CASE WHEN left({sql}, 1) IN ({starts}) THEN '''' || {marked} ELSE {marked} END",
+            [*params, *FORMULA_STARTS, *params, _MARKED_NEWLINE, *params, _MARKED_NEWLINE],
+        )
+
+
+def _labels(field: str, labels: dict) -> Case:
+    return Case(*(When(**{field: key}, then=Value(str(label))) for key, label in labels.items()), default=Value(""))
+
+
+def csv_query(values, period: Period, separator: str = ";") -> tuple[str, tuple]:
+    """SQL and parameters of the flat CSV's lines (header excluded): the same
+    scoped rows and order as ``flat_rows``, every cell formatted in PostgreSQL
+    (dates dd.mm.yyyy, a decimal comma unless the separator is a comma,
+    Russian labels, formula-safe text)."""
+    rows = values.within(period)
+    periods = Period.objects.filter(pk__in=rows.order_by().values("period_id").distinct())
+    units = {i.unit: unit_label(i) for i in Indicator.objects.all()}
+    number = Cast("value", TextField())
+    if separator != ",":
+        number = Func(number, Value("."), Value(","), function="replace", output_field=TextField())
+    qs = (
+        rows.order_by(*FLAT_ORDER)
+        .annotate(
+            c_muni=_SafeText(Coalesce("organization__municipality__short_name", Value(""))),
+            c_org=_SafeText("organization__short_name"),
+            c_code=_SafeText("indicator__code"),
+            c_name=_SafeText("indicator__name"),
+            c_unit=_labels("indicator__unit", units),
+            c_period=_labels("period_id", {p.pk: p.label for p in periods}),
+            c_starts=Func("period__starts_on", Value("DD.MM.YYYY"), function="to_char", output_field=TextField()),
+            c_ends=Func("period__ends_on", Value("DD.MM.YYYY"), function="to_char", output_field=TextField()),
+            c_value=number,
+            c_status=_labels("status", STATUS_LABELS),
+            c_comment=_SafeText("comment"),
+        )
+        .values_list(
+            "c_muni",
+            "c_org",
+            "organization_id",
+            "c_code",
+            "c_name",
+            "c_unit",
+            "c_period",
+            "c_starts",
+            "c_ends",
+            "c_value",
+            "c_status",
+            "c_comment",
+        )
+    )
+    return qs.query.sql_with_params()
+
+
+class _Stopped(Exception):
+    pass
+
+
+class _CopySink:
+    """COPY writes one row per call: gather them into ~64 KB chunks for the queue."""
+
+    def __init__(self, chunks: queue.Queue, stop: threading.Event):
+        self.chunks, self.stop, self.parts, self.size = chunks, stop, [], 0
+
+    def write(self, data) -> None:
+        if self.stop.is_set():
+            raise _Stopped
+        self.parts.append(data)
+        self.size += len(data)
+        if self.size >= 65536:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            self.chunks.put(b"".join(self.parts))
+            self.parts, self.size = [], 0
+
+
+_DONE = object()
+
+
+def _copy_stream(sql: bytes) -> Iterator[bytes]:
+    """Stream ``COPY (…) TO STDOUT``: a thread runs the COPY on this request's
+    connection (psycopg2's ``copy_expert`` only writes to a file) into a small
+    queue, so memory stays at a few chunks whatever the number of rows, and the
+    first bytes leave before PostgreSQL has finished."""
+    connection.ensure_connection()
+    raw = connection.connection
+    chunks: queue.Queue = queue.Queue(maxsize=8)
+    stop = threading.Event()
+
+    def run() -> None:
+        sink = _CopySink(chunks, stop)
+        try:
+            with raw.cursor() as cursor:
+                cursor.copy_expert(sql, sink)
+            sink.flush()
+            chunks.put(_DONE)
+        except BaseException as exc:  # handed to the reading side
+            chunks.put(exc)
+
+    worker = threading.Thread(target=run, name="csv-copy", daemon=True)
+    worker.start()
+    finished = False
+    try:
+        while True:
+            chunk = chunks.get()
+            if chunk is _DONE:
+                finished = True
+                return
+            if isinstance(chunk, BaseException):
+                finished = True
+                raise chunk
+            yield chunk
+    finally:
+        if not finished:  # the client went away: stop the COPY, drop the connection it was using
+            stop.set()
+            while worker.is_alive():
+                try:
+                    chunks.get(timeout=0.1)
+                except queue.Empty:
+                    pass
+            connection.close()
+        worker.join()
+
+
+def csv_stream(values, period: Period, separator: str = ";") -> Iterator[bytes]:
+    """The flat CSV: UTF-8 with BOM, one header line, one CRLF line per value,
+    streamed from PostgreSQL's ``COPY`` of the reader's scoped query. With ';'
+    numbers use a decimal comma (Russian Excel), with ',' a point."""
+    header = io.StringIO()
+    csv.writer(header, delimiter=separator, lineterminator="\r\n").writerow(FLAT_HEADER)
+    yield ("\ufeff" + header.getvalue()).encode()
+    sql, params = csv_query(values, period, separator)
+    with connection.cursor() as cursor:
+        query = cursor.mogrify(sql, params).decode()
+    copy = f"COPY ({query}) TO STDOUT WITH (FORMAT csv, DELIMITER '{separator}', ENCODING 'UTF8')"
+    for chunk in _copy_stream(copy.encode()):
+        yield chunk.replace(b"\n", b"\r\n").replace(_MARKED_BYTES, b"\n")
 
 
 def _workbook(path: str) -> xlsxwriter.Workbook:
@@ -203,9 +348,12 @@ def flat_xlsx(values, period: Period) -> str:
     formats = [text, text, integer, text, text, text, text, text, text, number, text, text]
     write = sheet.write_plain_row
     r = header_row
-    for r, row in enumerate(flat_rows(values, period), start=header_row + 1):  # noqa: B007
-        row[9] = float(row[9])
-        write(r, row, formats)
+    # Inside a transaction the server-side cursor is a plain one: outside, Django
+    # declares it WITH HOLD and PostgreSQL materialises the whole result first.
+    with transaction.atomic():
+        for r, row in enumerate(flat_rows(values, period), start=header_row + 1):  # noqa: B007
+            row[9] = float(row[9])
+            write(r, row, formats)
     sheet.autofilter(header_row, 0, r, len(FLAT_HEADER) - 1)
     workbook.close()
     return handle.name

@@ -29,6 +29,7 @@ class FastRowWorksheet(Worksheet):
         super().__init__()
         self._fast_cells: dict[str, str] = {}
         self._fast_columns: list[str] = [xl_col_to_name(c) for c in range(64)]
+        self._fast_pieces: dict[tuple, list[tuple[str, str, bool]]] = {}
 
     def _fast_string(self, text: str) -> str:
         cached = self._fast_cells.get(text)
@@ -44,6 +45,20 @@ class FastRowWorksheet(Worksheet):
             self._fast_cells[text] = cached
         return cached
 
+    def _pieces(self, formats) -> list[tuple[str, str, bool]]:
+        """Per column: the cell's opening ``<c r="A``, what follows the row
+        number (its style attribute) and whether it has a style — resolved once
+        per list of formats, not once per cell."""
+        key = tuple(id(fmt) for fmt in formats)
+        pieces = self._fast_pieces.get(key)
+        if pieces is None:
+            pieces = []
+            for col, fmt in enumerate(formats):
+                style = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+                pieces.append((f'<c r="{self._fast_columns[col]}', f'"{style}', bool(style)))
+            self._fast_pieces[key] = pieces
+        return pieces
+
     def write_plain_row(self, row: int, values, formats) -> None:
         """Write ``values`` (str, int, float or None) from column 0 of ``row``,
         each with the matching format of ``formats`` (or None). Rows must be
@@ -55,20 +70,19 @@ class FastRowWorksheet(Worksheet):
         if row <= self.previous_row and (row < self.previous_row or self.table):
             raise ValueError("rows must be written in ascending order")
         self._write_single_row(row)  # flush whatever xlsxwriter holds for the previous row
-        columns = self._fast_columns
         number = str(row + 1)
         parts = [f'<row r="{number}">']
-        for col, (value, fmt) in enumerate(zip(values, formats, strict=True)):
-            style = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
-            ref = columns[col] + number
+        append = parts.append
+        fast_string = self._fast_string
+        for (opening, style, styled), value in zip(self._pieces(formats), values, strict=True):
             if value is None or value == "":
-                if style:
-                    parts.append(f'<c r="{ref}"{style}/>')
+                if styled:
+                    append(f"{opening}{number}{style}/>")
             elif isinstance(value, str):
-                parts.append(f'<c r="{ref}"{style}{self._fast_string(value)}')
+                append(f"{opening}{number}{style}{fast_string(value)}")
             else:
-                parts.append(f'<c r="{ref}"{style}><v>{value:.16G}</v></c>')
-        parts.append("</row>")
+                append(f"{opening}{number}{style}><v>{value:.16G}</v></c>")
+        append("</row>")
         self.fh.write("".join(parts))
         last = len(values) - 1
         if self.dim_rowmin is None or row < self.dim_rowmin:

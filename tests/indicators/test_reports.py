@@ -180,3 +180,46 @@ def test_export_query_count_does_not_grow_with_data(
         with django_assert_max_num_queries(10):
             response = client.get(reverse(f"reports:{name}"), {"period": year.pk})
             b"".join(response.streaming_content)
+
+
+def reference_csv_rows(values, period, decimal_comma=True):
+    """What the CSV must hold, cell by cell, from the rows the XLSX is written from
+    (``flat_rows``) and the formula-safe rule for text cells."""
+    from indicators.exports import FLAT_HEADER, FORMULA_STARTS, flat_rows
+
+    def safe(text):
+        return "'" + text if text[:1] in FORMULA_STARTS else text
+
+    expected = [FLAT_HEADER]
+    for row in flat_rows(values, period):
+        number = format(row[9], "f")
+        row[9] = number.replace(".", ",") if decimal_comma else number
+        for col in (0, 1, 3, 4, 11):
+            row[col] = safe(row[col])
+        expected.append([str(cell) for cell in row])
+    return expected
+
+
+@pytest.mark.parametrize("separator", [";", ","])
+def test_csv_is_the_reference_cell_by_cell_with_crlf_and_formula_safe_text(
+    client, office, reported, year_2025, school_a, trained, separator
+):
+    ValueFactory(
+        organization=school_a,
+        indicator=trained,
+        period=quarter(2025, 3),
+        value=Decimal("1234.5"),
+        comment='=HYPERLINK("http://evil")\nвторая строка; "кавычки"\r\nтретья',
+    )
+    ValueFactory(organization=school_a, indicator=trained, period=quarter(2025, 4), comment="-1+2")
+    content = download(client, office, "values_csv", period=year_2025.pk, separator=separator)
+    rows = read_csv(content, separator)
+    assert rows == reference_csv_rows(Value.objects.all(), year_2025, decimal_comma=separator != ",")
+    assert len(rows) == 12
+    comments = {row[11] for row in rows}
+    assert '\'=HYPERLINK("http://evil")\nвторая строка; "кавычки"\r\nтретья' in comments
+    assert "'-1+2" in comments
+    assert "1234,50" in {row[9] for row in rows} if separator == ";" else "1234.50" in {row[9] for row in rows}
+    # Every record ends with CRLF; the embedded line breaks are kept as they were typed.
+    records = content.decode("utf-8-sig").split("\r\n")
+    assert records[-1] == "" and len(records) == len(rows) + 1 + 1  # the comment's own CRLF splits once more
