@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from indicators import services
 from indicators.models import Indicator, Period, Target, Value
 from indicators.resources import IndicatorResource, TargetResource, ValueResource
+from leanedu.pagination import EstimatedCountPaginator
 
 
 @admin.register(Indicator)
@@ -90,6 +91,10 @@ class ValueAdmin(ExportMixin, SimpleHistoryAdmin):
     actions = ["approve_selected", "return_selected", "reopen_selected"]
     list_per_page = 50
     show_full_result_count = False  # counting 800,000 rows on every page is wasted work
+    # Newest changes first, read along an index in that order (value_recent_idx)
+    # instead of sorting every value by period, organisation and indicator.
+    ordering = ["-updated_at", "-id"]
+    paginator = EstimatedCountPaginator
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)

@@ -329,11 +329,15 @@ def seed_region(ctx) -> None:
     }
     started = time.monotonic()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(REGION_VALUES_SQL, params)
-        values = cursor.rowcount
+        # Targets first: the roll-up triggers then have no facts to update for
+        # them, and build the facts once, with their targets, for the values.
         cursor.execute(REGION_TARGETS_SQL, params)
         targets = cursor.rowcount
+        cursor.execute(REGION_VALUES_SQL, params)
+        values = cursor.rowcount
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE indicators_value")
         cursor.execute("ANALYZE indicators_target")
+        cursor.execute("ANALYZE indicators_fact")
+        cursor.execute("ANALYZE indicators_summary")
     ctx.log(f"indicators (region): {values} values and {targets} targets added in {time.monotonic() - started:.1f} s")

@@ -326,6 +326,7 @@ class Value(models.Model):
         indexes = [
             models.Index(fields=["period", "organization"], name="value_period_org_idx"),
             models.Index(fields=["organization", "indicator"], name="value_org_indicator_idx"),
+            models.Index(fields=["-updated_at", "-id"], name="value_recent_idx"),  # the admin's order
         ]
 
     def __str__(self) -> str:

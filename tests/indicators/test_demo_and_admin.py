@@ -65,3 +65,32 @@ def test_coordinators_do_not_reach_the_admin(client, coordinator_a, reported):
     client.force_login(coordinator_a)
     response = client.get(reverse("admin:indicators_value_changelist"))
     assert response.status_code == 302
+
+
+def test_values_changelist_lists_newest_first_and_estimates_long_counts(client, office, reported, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from leanedu.pagination import EstimatedCountPaginator
+
+    client.force_login(office)
+    url = reverse("admin:indicators_value_changelist")
+    newest = reported[3]
+    newest.comment = "исправлено"
+    newest.save()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert list(response.context["cl"].result_list)[0] == newest
+    assert response.context["cl"].result_count == len(reported)  # short: counted exactly, with a cap
+    assert not any(q["sql"].startswith("EXPLAIN") for q in ctx.captured_queries)
+
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_up_to", 3)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 4  # long: the planner's estimate, no full count
+    assert any(q["sql"].startswith("EXPLAIN") for q in ctx.captured_queries)
+    assert not any(
+        "COUNT(*)" in q["sql"] and "LIMIT" not in q["sql"] and "indicators_value" in q["sql"]
+        for q in ctx.captured_queries
+    )
