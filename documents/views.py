@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from documents.conf import PAGE_SIZE
 from documents.filters import DocumentFilter
 from documents.models import Document, DocumentFileVersion, DocumentRelation
+from leanedu.fragments import render_with_fragment
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -25,32 +26,37 @@ CONTENT_TYPES = {
 
 @require_GET
 def document_list(request: HttpRequest) -> HttpResponse:
-    visible = Document.objects.visible_to(request.user)
-    # First and last year from the date index: cheaper than DISTINCT over the table.
-    span = visible.aggregate(first=Min("date_signed"), last=Max("date_signed"))
-    years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
-    filterset = DocumentFilter(
-        request.GET or None,
-        queryset=visible.select_related("kind", "authority").prefetch_related("tags"),
-        years=years,
-        request=request,
-    )
-    documents = filterset.qs if filterset.is_bound else filterset.queryset
-    ordering = filterset.ordering() if filterset.is_bound else ("-date_signed", "-pk")
-    if ordering:
-        documents = documents.order_by(*ordering)
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "documents/document_list.html",
-        {
+    def build() -> dict:
+        visible = Document.objects.visible_to(request.user)
+        # First and last year from the date index: cheaper than DISTINCT over the table.
+        span = visible.aggregate(first=Min("date_signed"), last=Max("date_signed"))
+        years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
+        filterset = DocumentFilter(
+            request.GET or None,
+            queryset=visible.select_related("kind", "authority").prefetch_related("tags"),
+            years=years,
+            request=request,
+        )
+        documents = filterset.qs if filterset.is_bound else filterset.queryset
+        ordering = filterset.ordering() if filterset.is_bound else ("-date_signed", "-pk")
+        if ordering:
+            documents = documents.order_by(*ordering)
+        page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {
             "filter": filterset,
             "page_obj": page,
             "search_text": filterset.search_text if filterset.is_bound else "",
             "query_string": query.urlencode(),
-        },
+        }
+
+    return render_with_fragment(
+        request,
+        "documents/document_list.html",
+        "documents/_document_list.html",
+        build,
+        depends_on=["documents", "organizations"],
     )
 
 

@@ -26,6 +26,7 @@ from indicators.forms import EntryGridForm, EntryPeriodForm, FilterForm, ImportF
 from indicators.imports import import_preview, values_import
 from indicators.models import Indicator, Period, PeriodKind, Value, ValueStatus
 from indicators.services import can_review, values_save
+from leanedu.fragments import render_with_fragment
 from leanedu.models import Organization
 from leanedu.roles import Role
 from leanedu.scoping import user_scope
@@ -60,60 +61,74 @@ def _scope_orgs(municipality: Organization | None):
 
 # --- public dashboard -------------------------------------------------------------------
 
+# What the dashboard and the indicator page show comes from these apps' tables
+# (values and targets, projects and pilot sites, their documents, organisations).
+PUBLIC_VERSIONS = ("indicators", "projects", "documents", "organizations")
+
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form, period, municipality = _filters(request)
-    context = {"form": form, "period": period, "municipality": municipality}
-    if period is None:
-        return render(request, "indicators/dashboard.html", context)
-    indicators = list(Indicator.objects.visible_to(request.user).select_related("legal_basis"))
-    entered = {i.pk: i for i in indicators if not i.is_computed}
-    # Approved values are public (``visible_to`` shows them to everyone), so the
-    # maintained summary of approved values is every reader's roll-up.
-    rolled = summary([period], entered, municipality=municipality)[period.pk]
-    rows = []
-    for indicator in entered.values():
-        if not indicator.is_active_in(period.year):
-            continue
-        bucket = rolled.get(indicator.pk)
-        light = bucket.light if bucket else "none"
-        rows.append({"indicator": indicator, "r": bucket, "light": light, "light_label": TRAFFIC_LIGHT_LABELS[light]})
-    on_date = min(period.ends_on, timezone.localdate())
-    computed = computed_values(_scope_orgs_for_computed(municipality), on_date)
-    computed_rows = [
-        {"indicator": i, "value": computed.get(i.method), "formula": COMPUTED_FORMULAS.get(i.method)}
-        for i in indicators
-        if i.is_computed
-    ]
-    chart = charts.bar_chart(
-        "chart-percent",
-        _("Percentage of target reached by indicator, %(period)s") % {"period": period.label},
-        [charts.Bar(f"{row['indicator'].code}", row["r"].percent if row["r"] else None, row["light"]) for row in rows],
-        unit=" %",
-        reference=100,
+    def build() -> dict:
+        form, period, municipality = _filters(request)
+        context = {"form": form, "period": period, "municipality": municipality}
+        if period is None:
+            return context
+        indicators = list(Indicator.objects.visible_to(request.user).select_related("legal_basis"))
+        entered = {i.pk: i for i in indicators if not i.is_computed}
+        # Approved values are public (``visible_to`` shows them to everyone), so the
+        # maintained summary of approved values is every reader's roll-up.
+        rolled = summary([period], entered, municipality=municipality)[period.pk]
+        rows = []
+        for indicator in entered.values():
+            if not indicator.is_active_in(period.year):
+                continue
+            bucket = rolled.get(indicator.pk)
+            light = bucket.light if bucket else "none"
+            rows.append(
+                {"indicator": indicator, "r": bucket, "light": light, "light_label": TRAFFIC_LIGHT_LABELS[light]}
+            )
+        on_date = min(period.ends_on, timezone.localdate())
+        computed = computed_values(_scope_orgs_for_computed(municipality), on_date)
+        computed_rows = [
+            {"indicator": i, "value": computed.get(i.method), "formula": COMPUTED_FORMULAS.get(i.method)}
+            for i in indicators
+            if i.is_computed
+        ]
+        chart = charts.bar_chart(
+            "chart-percent",
+            _("Percentage of target reached by indicator, %(period)s") % {"period": period.label},
+            [
+                charts.Bar(f"{row['indicator'].code}", row["r"].percent if row["r"] else None, row["light"])
+                for row in rows
+            ],
+            unit=" %",
+            reference=100,
+        )
+        # Reporting completeness: who has sent nothing (submitted or approved) for the period.
+        orgs = _scope_orgs(municipality)
+        reported_values = (
+            Value.objects.visible_to(request.user)
+            .filter(status__in=[ValueStatus.SUBMITTED, ValueStatus.APPROVED], organization_id=OuterRef("pk"))
+            .within(period)
+        )
+        counts = orgs.aggregate(total=Count("pk"), reported=Count("pk", filter=Q(Exists(reported_values))))
+        missing = list(
+            orgs.filter(~Exists(reported_values))
+            .select_related("municipality")
+            .order_by("municipality__short_name", "short_name")[:50]
+        )
+        context.update(
+            rows=rows,
+            computed_rows=computed_rows,
+            chart=chart,
+            counts=counts,
+            missing=missing,
+            light_labels=TRAFFIC_LIGHT_LABELS,
+        )
+        return context
+
+    return render_with_fragment(
+        request, "indicators/dashboard.html", "indicators/_dashboard.html", build, depends_on=PUBLIC_VERSIONS
     )
-    # Reporting completeness: who has sent nothing (submitted or approved) for the period.
-    orgs = _scope_orgs(municipality)
-    reported_values = (
-        Value.objects.visible_to(request.user)
-        .filter(status__in=[ValueStatus.SUBMITTED, ValueStatus.APPROVED], organization_id=OuterRef("pk"))
-        .within(period)
-    )
-    counts = orgs.aggregate(total=Count("pk"), reported=Count("pk", filter=Q(Exists(reported_values))))
-    missing = list(
-        orgs.filter(~Exists(reported_values))
-        .select_related("municipality")
-        .order_by("municipality__short_name", "short_name")[:50]
-    )
-    context.update(
-        rows=rows,
-        computed_rows=computed_rows,
-        chart=chart,
-        counts=counts,
-        missing=missing,
-        light_labels=TRAFFIC_LIGHT_LABELS,
-    )
-    return render(request, "indicators/dashboard.html", context)
 
 
 def _scope_orgs_for_computed(municipality):
@@ -123,60 +138,71 @@ def _scope_orgs_for_computed(municipality):
 
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.visible_to(request.user).select_related("legal_basis"), code=code)
-    form, period, municipality = _filters(request)
-    context = {"indicator": indicator, "form": form, "period": period, "municipality": municipality}
-    if period is None:
-        return render(request, "indicators/detail.html", context)
-    if indicator.is_computed:
-        on_date = min(period.ends_on, timezone.localdate())
-        context["computed"] = computed_values(_scope_orgs_for_computed(municipality), on_date).get(indicator.method)
-        context["formula"] = COMPUTED_FORMULAS.get(indicator.method)
-        return render(request, "indicators/detail.html", context)
-    one = {indicator.pk: indicator}
-    # Over time: every calendar year the indicator is active in (one query for all years).
-    years = [
-        p
-        for p in Period.objects.filter(kind=PeriodKind.YEAR).order_by("year")
-        if indicator.is_active_in(p.year) and p.starts_on <= timezone.localdate()
-    ]
-    by_year = summary(years, one, municipality=municipality)
-    over_time = [{"period": year, "r": by_year[year.pk].get(indicator.pk)} for year in years]
-    unit = " " + str(indicator.get_unit_display())
-    time_chart = charts.bar_chart(
-        "chart-time",
-        _("%(name)s: fact and target by year") % {"name": indicator.name},
-        [
-            charts.Bar(
-                str(row["period"].year),
-                row["r"].fact if row["r"] else None,
-                target=row["r"].target if row["r"] else None,
-            )
-            for row in over_time
-        ],
-        unit=unit,
+
+    def build() -> dict:
+        form, period, municipality = _filters(request)
+        context = {"indicator": indicator, "form": form, "period": period, "municipality": municipality}
+        if period is None:
+            return context
+        if indicator.is_computed:
+            on_date = min(period.ends_on, timezone.localdate())
+            context["computed"] = computed_values(_scope_orgs_for_computed(municipality), on_date).get(indicator.method)
+            context["formula"] = COMPUTED_FORMULAS.get(indicator.method)
+            return context
+        one = {indicator.pk: indicator}
+        # Over time: every calendar year the indicator is active in (one query for all years).
+        years = [
+            p
+            for p in Period.objects.filter(kind=PeriodKind.YEAR).order_by("year")
+            if indicator.is_active_in(p.year) and p.starts_on <= timezone.localdate()
+        ]
+        by_year = summary(years, one, municipality=municipality)
+        over_time = [{"period": year, "r": by_year[year.pk].get(indicator.pk)} for year in years]
+        unit = " " + str(indicator.get_unit_display())
+        time_chart = charts.bar_chart(
+            "chart-time",
+            _("%(name)s: fact and target by year") % {"name": indicator.name},
+            [
+                charts.Bar(
+                    str(row["period"].year),
+                    row["r"].fact if row["r"] else None,
+                    target=row["r"].target if row["r"] else None,
+                )
+                for row in over_time
+            ],
+            unit=unit,
+        )
+        # Across municipalities, or across the organisations of the chosen municipality.
+        across = summary_across(period, one, municipality=municipality)
+        names = dict(Organization.objects.filter(pk__in=[key for key, _ind in across]).values_list("pk", "short_name"))
+        across_rows = sorted(
+            ({"name": names.get(key, "—"), "r": bucket} for (key, _ind), bucket in across.items()),
+            key=lambda row: row["name"],
+        )
+        across_chart = charts.bar_chart(
+            "chart-across",
+            _("%(name)s: fact and target, %(period)s") % {"name": indicator.name, "period": period.label},
+            [charts.Bar(row["name"], row["r"].fact, row["r"].light, row["r"].target) for row in across_rows],
+            unit=unit,
+        )
+        context.update(
+            over_time=over_time,
+            time_chart=time_chart,
+            across_rows=across_rows,
+            across_chart=across_chart,
+            across_is_orgs=bool(municipality),
+            light_labels=TRAFFIC_LIGHT_LABELS,
+        )
+        return context
+
+    return render_with_fragment(
+        request,
+        "indicators/detail.html",
+        "indicators/_detail.html",
+        build,
+        depends_on=PUBLIC_VERSIONS,
+        context={"indicator": indicator},
     )
-    # Across municipalities, or across the organisations of the chosen municipality.
-    across = summary_across(period, one, municipality=municipality)
-    names = dict(Organization.objects.filter(pk__in=[key for key, _ind in across]).values_list("pk", "short_name"))
-    across_rows = sorted(
-        ({"name": names.get(key, "—"), "r": bucket} for (key, _ind), bucket in across.items()),
-        key=lambda row: row["name"],
-    )
-    across_chart = charts.bar_chart(
-        "chart-across",
-        _("%(name)s: fact and target, %(period)s") % {"name": indicator.name, "period": period.label},
-        [charts.Bar(row["name"], row["r"].fact, row["r"].light, row["r"].target) for row in across_rows],
-        unit=unit,
-    )
-    context.update(
-        over_time=over_time,
-        time_chart=time_chart,
-        across_rows=across_rows,
-        across_chart=across_chart,
-        across_is_orgs=bool(municipality),
-        light_labels=TRAFFIC_LIGHT_LABELS,
-    )
-    return render(request, "indicators/detail.html", context)
 
 
 # --- coordinators' entry grid -------------------------------------------------------------

@@ -34,6 +34,9 @@ class LeaneduConfig(AppConfig):
         }
 
     def ready(self) -> None:
+        from leanedu.fragments import install_triggers
         from leanedu.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="leanedu.sync_role_permissions")
+        # After every app's migrations (any sender): a new table of a tracked app is tracked too.
+        post_migrate.connect(install_triggers, dispatch_uid="leanedu.fragments.install_triggers")

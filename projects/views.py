@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from leanedu.fragments import render_with_fragment
 from leanedu.models import Organization
 from leanedu.scoping import user_scope
 from projects import conf
@@ -52,38 +53,51 @@ from projects.services import (
 
 
 def pilot_site_list(request: HttpRequest) -> HttpResponse:
-    sites = PilotSite.objects.visible_to(request.user).for_listing()
-    page = Paginator(sites, conf.pilot_sites_page_size()).get_page(request.GET.get("page"))
-    return render(request, "projects/pilot_site_list.html", {"page": page})
+    def build() -> dict:
+        sites = PilotSite.objects.visible_to(request.user).for_listing()
+        return {"page": Paginator(sites, conf.pilot_sites_page_size()).get_page(request.GET.get("page"))}
+
+    return render_with_fragment(
+        request,
+        "projects/pilot_site_list.html",
+        "projects/_pilot_site_list.html",
+        build,
+        depends_on=["projects", "documents", "organizations"],
+    )
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
-    form = ShowcaseFilterForm(request.GET or None)
-    projects = (
-        Project.objects.public()
-        .select_related("organization", "organization__municipality")
-        .prefetch_related(Prefetch("tools", queryset=LeanTool.objects.only("pk", "name")))
-        .only(
-            "pk",
-            "title",
-            "status",
-            "stage",
-            "problem",
-            "is_replicable",
-            "updated_at",
-            "organization__short_name",
-            "organization__kind",
-            "organization__municipality__short_name",
+    def build() -> dict:
+        form = ShowcaseFilterForm(request.GET or None)
+        projects = (
+            Project.objects.public()
+            .select_related("organization", "organization__municipality")
+            .prefetch_related(Prefetch("tools", queryset=LeanTool.objects.only("pk", "name")))
+            .only(
+                "pk",
+                "title",
+                "status",
+                "stage",
+                "problem",
+                "is_replicable",
+                "updated_at",
+                "organization__short_name",
+                "organization__kind",
+                "organization__municipality__short_name",
+            )
         )
-    )
-    projects = form.filter(projects) if form.is_bound else projects
-    page = Paginator(projects, conf.showcase_page_size()).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+        projects = form.filter(projects) if form.is_bound else projects
+        page = Paginator(projects, conf.showcase_page_size()).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {"form": form, "page": page, "query": query.urlencode(), "filtered": form.is_bound}
+
+    return render_with_fragment(
         request,
         "projects/project_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "filtered": form.is_bound},
+        "projects/_project_list.html",
+        build,
+        depends_on=["projects", "organizations"],
     )
 
 

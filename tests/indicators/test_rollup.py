@@ -164,10 +164,9 @@ def test_dashboard_and_indicator_page_follow_approval_reopen_and_import(
     value_approve(actor=office, value=value)
     assert dashboard_fact(client, "T-TRAINED", period=year_2025.pk) == D(142)
     assert dashboard_fact(client, "T-TRAINED", period=year_2025.pk, municipality=municipality.pk) == D(42)
-    across = {row["name"]: row["r"].fact for row in client.get(url, {"period": year_2025.pk}).context["across_rows"]}
-    assert across[municipality.short_name] == D(42)
-    years = {row["period"].year: row["r"] for row in client.get(url, {"period": year_2025.pk}).context["over_time"]}
-    assert years[2025].fact == D(142)
+    page = client.get(url, {"period": year_2025.pk}).context
+    assert {row["name"]: row["r"].fact for row in page["across_rows"]}[municipality.short_name] == D(42)
+    assert {row["period"].year: row["r"] for row in page["over_time"]}[2025].fact == D(142)
 
     value.refresh_from_db()
     value_reopen(actor=office, value=value, reason="Ошибка в отчёте")
@@ -187,3 +186,19 @@ def test_dashboard_follows_a_target_change(client, reported, indicators, year_20
     response = client.get(reverse("indicators:dashboard"), {"period": year_2025.pk})
     after = {row["indicator"].code: row["r"] for row in response.context["rows"]}["T-TRAINED"]
     assert (after.target, after.percent) == (D(150), D("74.7"))
+
+
+def test_anonymous_dashboard_is_served_from_cache_until_a_value_changes(
+    client, office, reported, indicators, year_2025, school_b
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert dashboard_fact(client, "T-TRAINED", period=year_2025.pk) == D(112)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(reverse("indicators:dashboard"), {"period": year_2025.pk}).content.decode()
+    assert len(ctx.captured_queries) == 1 and "112" in html  # the versions only
+    q2 = quarter(2025, 2)
+    values_save(actor=office, organization=school_b, period=q2, rows=[EntryRow(indicators[0], D(30))], submit=True)
+    value_approve(actor=office, value=Value.objects.get(organization=school_b, indicator=indicators[0], period=q2))
+    assert dashboard_fact(client, "T-TRAINED", period=year_2025.pk) == D(142)
