@@ -1,8 +1,8 @@
-"""One table: p50/p95 latency and SQL query count of every page at demo scale
-and at region scale (seed_demo --region 45), next to the floor — a bare view
-rendering a template through the full middleware stack.
+"""One table: p50/p95 latency of every page at region scale (seed_demo
+--region 45) divided by the floor measured interleaved with it by the same
+client (anonymous or signed in), and SQL query counts at demo and region scale.
 
-    .venv/bin/python bench/bench_pages.py [--region 45] [--repeat 30]
+    .venv/bin/python bench/bench_pages.py [--region 45] [--repeat 30] [--rounds 3]
 
 Runs on its own database (leanedu_bench / <name>_bench), rebuilt from scratch."""
 
@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import setup_django, time_requests  # noqa: E402
+from bench._common import percentiles, setup_django  # noqa: E402
 
 PAGES = [
     ("anonymous", "/"),
@@ -58,7 +59,34 @@ def placeholders() -> dict[str, str]:
     return {"document": str(doc.pk if doc else 0), "project": str(project.pk if project else 0)}
 
 
-def measure(repeat: int) -> dict[tuple[str, str], tuple[float, float, int] | None]:
+def interleaved(client, url: str, repeat: int) -> dict:
+    """p50/p95 of ``url`` and of the floor, requested alternately by the same
+    client (so both see the same load on a shared machine), and the page's
+    query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(FLOOR)
+    client.get(url)  # warm-up (fills the fragment cache of a public page, as in production)
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    page, floor = [], []
+    for _ in range(repeat):
+        for target, samples in ((FLOOR, floor), (url, page)):
+            started = time.perf_counter()
+            client.get(target)
+            samples.append((time.perf_counter() - started) * 1000)
+    p50, p95 = percentiles(page)
+    f50, f95 = percentiles(floor)
+    return {"p50": p50, "p95": p95, "f50": f50, "f95": f95, "queries": len(ctx.captured_queries)}
+
+
+FLOOR = "/bench-floor/"
+
+
+def measure(repeat: int, rounds: int) -> dict[tuple[str, str], list[dict] | None]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -68,20 +96,26 @@ def measure(repeat: int) -> dict[tuple[str, str], tuple[float, float, int] | Non
         clients[role] = Client()
         clients[role].force_login(users.get(username=role))
     values = placeholders()
-    results = {("anonymous", "floor"): time_requests(clients["anonymous"], "/bench-floor/", repeat)}
+    results: dict[tuple[str, str], list[dict] | None] = {}
     for who, template in PAGES:
         url = template.format(**values)
         try:
-            results[(who, template)] = time_requests(clients[who], url, repeat)
+            results[(who, template)] = [interleaved(clients[who], url, repeat) for _ in range(rounds)]
         except AssertionError:
             results[(who, template)] = None  # the page is not there (yet) or not allowed
     return results
+
+
+def ratios(runs: list[dict], key: str, floor_key: str) -> str:
+    values = sorted(run[key] / run[floor_key] for run in runs)
+    return f"{values[0]:.1f} / {statistics.median(values):.1f}×"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--region", type=int, default=int(os.environ.get("BENCH_REGION", 45)))
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
     setup_django()
@@ -93,29 +127,35 @@ def main() -> None:
     started = time.monotonic()
     call_command("seed_demo", quiet_accounts=True, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     print(f"demo data: {time.monotonic() - started:.1f} s")
-    demo = measure(args.repeat)
+    demo = measure(args.repeat, args.rounds)
     started = time.monotonic()
     call_command("seed_demo", region=args.region, quiet_accounts=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
     print(f"region data ({args.region} municipalities): {time.monotonic() - started:.1f} s")
-    region = measure(args.repeat)
+    region = measure(args.repeat, args.rounds)
 
-    floor_demo, floor_region = demo[("anonymous", "floor")][0], region[("anonymous", "floor")][0]
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(
-        "| page | as | demo p50 ms | demo p95 ms | demo queries | region p50 ms | region p95 ms | region queries | region p50 / floor |"
+        f"each page interleaved with the floor ({FLOOR}: a static page through base.html and the whole "
+        f"middleware) by the same client, {args.repeat} pairs per round, {args.rounds} rounds; "
+        "ratios as min / median over the rounds; ms from the median round"
+    )
+    print(
+        "| page | as | queries demo / region | region p50 ms | region p95 ms | floor p50 / p95 ms "
+        "| p50 ÷ floor | p95 ÷ floor | demo p95 ÷ floor |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    for key in [("anonymous", "floor"), *PAGES]:
+    for key in PAGES:
         who, page = key
         d, r = demo.get(key), region.get(key)
         if d is None or r is None:
             print(f"| {page} | {who} | n/a | | | | | | |")
             continue
-        ratio = r[0] / floor_region if floor_region else 0
+        mid = sorted(r, key=lambda run: run["p95"] / run["f95"])[len(r) // 2]
         print(
-            f"| {page} | {who} | {d[0]:.1f} | {d[1]:.1f} | {d[2]} | {r[0]:.1f} | {r[1]:.1f} | {r[2]} | {ratio:.1f}× |"
+            f"| {page} | {who} | {d[0]['queries']} / {r[0]['queries']} | {mid['p50']:.1f} | {mid['p95']:.1f} "
+            f"| {mid['f50']:.1f} / {mid['f95']:.1f} | {ratios(r, 'p50', 'f50')} | {ratios(r, 'p95', 'f95')} "
+            f"| {ratios(d, 'p95', 'f95')} |"
         )
-    print(f"\nfloor p50: demo {floor_demo:.2f} ms, region {floor_region:.2f} ms")
 
 
 if __name__ == "__main__":
