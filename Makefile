@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
-APPS := documents projects indicators proposals
+APPS := documents projects indicators proposals api opendata
 
 .PHONY: run test lint format check bench setup lock worker messages backup restore
 

@@ -67,17 +67,25 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     # the project: the shared kernel first, so its demo data is seeded first
     "leanedu",
     "documents",
     "projects",
     "indicators",
     "proposals",
+    "api",
+    "opendata",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS before CommonMiddleware; it answers only under CORS_URLS_REGEX.
+    "corsheaders.middleware.CorsMiddleware",
     "leanedu.middleware.DatabaseUnavailableMiddleware",
     "leanedu.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -311,5 +319,51 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- the public read API (/api/v1/) and open data (/opendata/)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.PersonalTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousPerAddress", "api.throttling.PerToken"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Behind N proxies the client's address is the N-th from the right of X-Forwarded-For.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
+}
+# Requests per hour: anonymous per address, personal tokens per user.
+API_ANON_RATE = env.str("API_ANON_RATE", default="1000/hour")
+API_TOKEN_RATE = env.str("API_TOKEN_RATE", default="10000/hour")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "leanedu API",
+    "DESCRIPTION": "Read-only public API: documents, pilot sites, projects, indicators, answers, open data sets.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "documents.models.DocumentStatus.choices",
+        "ProjectStatusEnum": "projects.models.ProjectStatus.choices",
+        "ValueStatusEnum": "indicators.models.ValueStatus.choices",
+        "DirectionEnum": "indicators.models.Direction.choices",
+        "OrganizationKindEnum": "leanedu.models.OrganizationKind.choices",
+        "PeriodKindEnum": "indicators.models.PeriodKind.choices",
+    },
+}
+CORS_URLS_REGEX = r"^/(api|opendata)/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["authorization", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+CORS_ALLOW_CREDENTIALS = False
+# The office as the publisher of the open data sets (no person's name: 152-ФЗ).
+OPENDATA_PUBLISHER = env.str("OPENDATA_PUBLISHER", default="Проектный офис")
+OPENDATA_PUBLISHER_INN = env.str("OPENDATA_PUBLISHER_INN", default="")
 
 SITE_NAME = _("Lean technologies in education")

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from leanedu import views
 from leanedu.forms import LoginForm
@@ -27,6 +28,15 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("reports/", include("indicators.report_urls")),
     path("proposals/", include("proposals.urls")),
+    path("api/v1/", include("api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
+    path("accounts/api-tokens/", include("api.token_urls")),
+    path("opendata/", include("opendata.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

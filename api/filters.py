@@ -1,0 +1,145 @@
+"""Filters of the API lists: the same ones as the site's pages."""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django.db.models import Q
+
+from documents.models import Document, DocumentStatus
+from indicators.models import PeriodKind, Target, Value, ValueStatus
+from leanedu.models import Organization, OrganizationKind
+from projects.forms import search_q
+from projects.models import PilotSite, PilotSiteLevel, Project, ProjectStage, ProjectStatus
+
+PERIOD_CODE = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{4}))?$")
+
+
+def period_q(code: str, prefix: str = "period") -> Q | None:
+    """A filter for a period code (2025, 2025-H1, 2025-Q3, 2025-2026) without a query; None if malformed."""
+    match = PERIOD_CODE.match((code or "").strip())
+    if not match:
+        return None
+    year, tail = int(match.group(1)), match.group(2)
+    p = f"{prefix}__" if prefix else ""
+    if tail is None:
+        return Q(**{f"{p}kind": PeriodKind.YEAR, f"{p}year": year})
+    if tail[0] in "HQ":
+        kind = PeriodKind.HALF if tail[0] == "H" else PeriodKind.QUARTER
+        return Q(**{f"{p}kind": kind, f"{p}year": year, f"{p}number": int(tail[1:])})
+    if int(tail) != year + 1:
+        return None
+    return Q(**{f"{p}kind": PeriodKind.ACADEMIC, f"{p}year": year})
+
+
+class DocumentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", help_text="Russian full-text search, as on /documents/")
+    kind = django_filters.CharFilter(field_name="kind__slug", help_text="Kind code, e.g. rasporyazhenie")
+    authority = django_filters.NumberFilter(field_name="authority_id")
+    year = django_filters.NumberFilter(field_name="date_signed", lookup_expr="year")
+    status = django_filters.ChoiceFilter(choices=DocumentStatus.choices)
+    tag = django_filters.CharFilter(field_name="tags__slug")
+
+    class Meta:
+        model = Document
+        fields = ["q", "kind", "authority", "year", "status", "tag"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # The site's search (stems, numbers, dates); the list keeps the cursor's order.
+        return queryset.filter(pk__in=Document.objects.search(value).values("pk"))
+
+
+class PilotSiteFilter(django_filters.FilterSet):
+    organization = django_filters.NumberFilter(field_name="organization_id")
+    municipality = django_filters.NumberFilter(field_name="organization__municipality_id")
+    level = django_filters.ChoiceFilter(choices=PilotSiteLevel.choices)
+    active = django_filters.BooleanFilter(method="filter_active", help_text="Working today (true) or closed (false)")
+
+    class Meta:
+        model = PilotSite
+        fields = ["organization", "municipality", "level", "active"]
+
+    def filter_active(self, queryset, name, value):
+        active = PilotSite.objects.active().values("pk")
+        return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)
+
+
+EDUCATION_KINDS = [(k, label) for k, label in OrganizationKind.choices if k not in ("region", "municipal")]
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", help_text="Search, as on /projects/")
+    tool = django_filters.NumberFilter(field_name="tools")
+    stage = django_filters.ChoiceFilter(choices=ProjectStage.choices)
+    status = django_filters.ChoiceFilter(choices=ProjectStatus.choices)
+    kind = django_filters.ChoiceFilter(field_name="organization__kind", choices=EDUCATION_KINDS)
+    municipality = django_filters.NumberFilter(field_name="organization__municipality_id")
+    organization = django_filters.NumberFilter(field_name="organization_id")
+    replicable = django_filters.BooleanFilter(field_name="is_replicable", help_text="Typical solutions only")
+
+    class Meta:
+        model = Project
+        fields = ["q", "tool", "stage", "status", "kind", "municipality", "organization", "replicable"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()[:200]
+        return queryset.filter(search_q(value)) if value else queryset
+
+
+class PeriodCodeFilter(django_filters.CharFilter):
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        q = period_q(value)
+        return qs.filter(q) if q is not None else qs.none()
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices)
+    municipality = django_filters.NumberFilter(field_name="municipality_id")
+    parent = django_filters.NumberFilter(field_name="parent_id")
+
+    class Meta:
+        model = Organization
+        fields = ["kind", "municipality", "parent"]
+
+
+class TargetFilter(django_filters.FilterSet):
+    indicator = django_filters.CharFilter(field_name="indicator__code")
+    period = PeriodCodeFilter(help_text="Period code: 2025, 2025-H1, 2025-Q3, 2025-2026")
+    year = django_filters.NumberFilter(field_name="period__year")
+    organization = django_filters.NumberFilter(field_name="organization_id")
+    municipality = django_filters.NumberFilter(field_name="organization__municipality_id")
+
+    class Meta:
+        model = Target
+        fields = ["indicator", "period", "year", "organization", "municipality"]
+
+
+class WithinPeriodFilter(django_filters.CharFilter):
+    """Values of the period and of the shorter periods inside it (its quarters…), as the report files."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        from indicators.models import Period
+
+        q = period_q(value, prefix="")
+        period = Period.objects.filter(q).first() if q is not None else None
+        return qs.within(period) if period is not None else qs.none()
+
+
+class ValueFilter(TargetFilter):
+    period = WithinPeriodFilter(
+        help_text="Period code (2025, 2025-H1, 2025-Q3, 2025-2026): its values and those of the periods inside it"
+    )
+    period_kind = django_filters.ChoiceFilter(field_name="period__kind", choices=PeriodKind.choices)
+    status = django_filters.ChoiceFilter(choices=ValueStatus.choices)
+
+    class Meta:
+        model = Value
+        fields = ["indicator", "period", "period_kind", "year", "organization", "municipality", "status"]

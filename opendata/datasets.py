@@ -1,0 +1,439 @@
+"""The open data sets: what each holds, its passport and its rows.
+
+Form: «Методические рекомендации по публикации открытых данных» version 3.0
+for the files (``list.csv`` register, per-set ``meta.csv`` passport,
+``data-<version>-structure-<version>.csv`` and ``structure-<version>.csv``,
+RFC 4180 CSV in UTF-8, comma-separated, dates as ISO 8601 with day
+precision), with the passport's content as in version 4.0 of 12.12.2024
+(owner, publisher, dates of first publication and last change, keywords,
+subject). See docs/api.md.
+
+Every set is generated from the live data through the anonymous reader's
+``visible_to`` querysets, so a set holds exactly what the public site shows,
+and never a person's name, e-mail or phone."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Max
+from django.utils import timezone
+
+STANDARD_VERSION = "http://opendata.gosmonitor.ru/standard/3.0"
+# The day the sets were first published (passport «created»).
+FIRST_PUBLISHED = datetime.date(2026, 11, 27)
+LICENCE = "Открытая лицензия: свободное использование при указании источника (ссылка на сайт)."
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    english: str
+    russian: str
+    format: str  # string, integer, float, date
+
+
+@dataclass(frozen=True)
+class Dataset:
+    code: str
+    title: str
+    description: str
+    subject: str
+    keywords: str
+    columns: tuple[Column, ...]
+    rows: Callable[[str], Iterator[list]]
+    version_query: Callable[[], tuple[datetime.datetime | None, int]]
+    structure_version: datetime.date = FIRST_PUBLISHED
+    provenance: str = "Данные портала; обновляются автоматически при каждом изменении."
+    valid_days: int = 31
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def identifier(self) -> str:
+        inn = settings.OPENDATA_PUBLISHER_INN
+        return f"{inn}-{self.code}" if inn else self.code
+
+    def version(self) -> tuple[datetime.date, int, datetime.datetime]:
+        """(data version date, rows, last change) — the data file's name follows the date."""
+        last, count = self.version_query()
+        last = last or datetime.datetime.combine(FIRST_PUBLISHED, datetime.time(), tzinfo=datetime.UTC)
+        return timezone.localdate(last), count, last
+
+    def data_name(self, version: datetime.date) -> str:
+        return f"data-{version:%Y%m%d}-structure-{self.structure_version:%Y%m%d}.csv"
+
+    def structure_name(self) -> str:
+        return f"structure-{self.structure_version:%Y%m%d}.csv"
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: list[str], rows) -> Iterator[str]:
+    """RFC 4180 CSV, comma-separated, CRLF, UTF-8 without BOM; chunks of ~1,000 lines."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield writer.writerow(header)
+    buffer = []
+    for row in rows:
+        buffer.append(writer.writerow(row))
+        if len(buffer) >= 1000:
+            yield "".join(buffer)
+            buffer = []
+    if buffer:
+        yield "".join(buffer)
+
+
+def _anonymous():
+    return AnonymousUser()
+
+
+def _d(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _n(value) -> str:
+    return "" if value is None else format(value, "f")
+
+
+def site_url(base: str, path: str) -> str:
+    return f"{base.rstrip('/')}{path}"
+
+
+# --- documents -----------------------------------------------------------------------
+
+
+def _documents():
+    from documents.models import Document
+
+    return Document.objects.visible_to(_anonymous())
+
+
+def document_rows(base: str = "") -> Iterator[list]:
+    from django.contrib.postgres.aggregates import StringAgg
+
+    qs = (
+        _documents()
+        .annotate(tag_names=StringAgg("tags__name", "; ", order_by="tags__name", default=""))
+        .order_by("-date_signed", "-pk")
+        .values_list(
+            "pk",
+            "kind__name",
+            "number",
+            "date_signed",
+            "title",
+            "authority__short_name",
+            "status",
+            "effective_from",
+            "effective_until",
+            "tag_names",
+        )
+    )
+    from documents.models import DocumentStatus
+
+    labels = dict(DocumentStatus.choices)
+    for pk, kind, number, signed, title, authority, status, since, until, tags in qs.iterator(chunk_size=2000):
+        yield [
+            pk,
+            kind or "",
+            number,
+            _d(signed),
+            title,
+            authority,
+            str(labels.get(status, status)),
+            _d(since),
+            _d(until),
+            tags,
+            site_url(base, f"/documents/{pk}/"),
+        ]
+
+
+def document_version():
+    row = _documents().aggregate(last=Max("updated_at"), n=Count("pk"))
+    return row["last"], row["n"]
+
+
+# --- pilot sites ---------------------------------------------------------------------
+
+
+def pilot_site_rows(base: str = "") -> Iterator[list]:
+    from projects.models import PilotSite, PilotSiteLevel
+
+    levels = dict(PilotSiteLevel.choices)
+    sites = PilotSite.objects.visible_to(_anonymous()).select_related(
+        "organization", "organization__municipality", "document", "document__kind"
+    )
+    for site in sites.order_by("pk").iterator(chunk_size=2000):
+        doc = site.document
+        reason = str(site.closed_reason())
+        yield [
+            site.pk,
+            site.organization_id,
+            site.organization.short_name,
+            site.organization.municipality.short_name if site.organization.municipality_id else "",
+            str(levels.get(site.level, site.level)),
+            _d(site.starts_on),
+            _d(site.ends_on),
+            "; ".join(site.focus_area_list),
+            doc.number,
+            _d(doc.date_signed),
+            doc.title,
+            "нет" if reason else "да",
+            reason,
+        ]
+
+
+def pilot_site_version():
+    from projects.models import PilotSite
+
+    history = PilotSite.history.aggregate(last=Max("history_date"))["last"]
+    docs = _documents().filter(pilot_sites__isnull=False).aggregate(last=Max("updated_at"))["last"]
+    count = PilotSite.objects.visible_to(_anonymous()).count()
+    return max(filter(None, [history, docs]), default=None), count
+
+
+# --- projects ------------------------------------------------------------------------
+
+
+def _projects():
+    from projects.models import Project
+
+    return Project.objects.visible_to(_anonymous())
+
+
+def project_rows(base: str = "") -> Iterator[list]:
+    from django.contrib.postgres.aggregates import StringAgg
+
+    from projects.models import ProjectStage, ProjectStatus
+
+    statuses, stages = dict(ProjectStatus.choices), dict(ProjectStage.choices)
+    qs = (
+        _projects()
+        .annotate(tool_names=StringAgg("tools__name", "; ", order_by="tools__name", default=""))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "organization_id",
+            "organization__short_name",
+            "organization__municipality__short_name",
+            "title",
+            "status",
+            "stage",
+            "process",
+            "problem",
+            "goal",
+            "tool_names",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "is_replicable",
+        )
+    )
+    for row in qs.iterator(chunk_size=2000):
+        pk, org_id, org, muni, title, status, stage, process, problem, goal, tools, ps, pe, as_, ae, replicable = row
+        yield [
+            pk,
+            org_id,
+            org,
+            muni or "",
+            title,
+            str(statuses.get(status, status)),
+            str(stages.get(stage, stage)),
+            process,
+            problem,
+            goal,
+            tools,
+            _d(ps),
+            _d(pe),
+            _d(as_),
+            _d(ae),
+            "да" if replicable else "нет",
+            site_url(base, f"/projects/{pk}/"),
+        ]
+
+
+def project_version():
+    row = _projects().aggregate(last=Max("updated_at"), n=Count("pk"))
+    return row["last"], row["n"]
+
+
+# --- approved indicator values ---------------------------------------------------------
+
+
+def approved_values(year: int | None = None):
+    from indicators.models import Value, ValueStatus
+
+    values = Value.objects.visible_to(_anonymous()).filter(status=ValueStatus.APPROVED)
+    if year is not None:
+        values = values.filter(period__year=year)
+    return values
+
+
+def value_rows(base: str = "", values=None) -> Iterator[list]:
+    """One line per approved value; names come from small lookups fetched once,
+    the rows themselves are ids and numbers read through a server-side cursor."""
+    from indicators.models import Indicator, Period
+    from leanedu.models import Organization
+
+    values = approved_values() if values is None else values
+    indicators = {i.pk: (i.code, i.name, str(i.get_unit_display())) for i in Indicator.objects.all()}
+    periods = {p.pk: (p.code, _d(p.starts_on), _d(p.ends_on)) for p in Period.objects.all()}
+    orgs = {
+        pk: (name, muni_id or "", muni or "")
+        for pk, name, muni_id, muni in Organization.objects.values_list(
+            "pk", "short_name", "municipality_id", "municipality__short_name"
+        ).iterator(chunk_size=5000)
+    }
+    qs = values.order_by("pk").values_list("pk", "organization_id", "indicator_id", "period_id", "value")
+    for pk, org_id, indicator_id, period_id, value in qs.iterator(chunk_size=5000):
+        org, muni_id, muni = orgs[org_id]
+        code, name, unit = indicators[indicator_id]
+        period, starts, ends = periods[period_id]
+        yield [pk, org_id, org, muni_id, muni, code, name, unit, period, starts, ends, format(value, "f")]
+
+
+def value_version():
+    row = approved_values().aggregate(last=Max("updated_at"), n=Count("pk"))
+    return row["last"], row["n"]
+
+
+VALUE_COLUMNS = (
+    Column("id", "Value identifier", "Идентификатор значения", "integer"),
+    Column("organization_id", "Organisation identifier", "Идентификатор организации", "integer"),
+    Column("organization", "Organisation", "Организация", "string"),
+    Column("municipality_id", "Municipality identifier", "Идентификатор муниципалитета", "integer"),
+    Column("municipality", "Municipality", "Муниципалитет", "string"),
+    Column("indicator_code", "Indicator code", "Код показателя", "string"),
+    Column("indicator", "Indicator", "Показатель", "string"),
+    Column("unit", "Unit", "Единица измерения", "string"),
+    Column("period", "Period code (2025, 2025-H1, 2025-Q3, 2025-2026)", "Код периода", "string"),
+    Column("period_start", "Period start", "Начало периода", "date"),
+    Column("period_end", "Period end", "Конец периода", "date"),
+    Column("value", "Approved value", "Утверждённое значение", "float"),
+)
+
+DATASETS: tuple[Dataset, ...] = (
+    Dataset(
+        code="documents",
+        title="Реестр нормативных документов по внедрению бережливых технологий в образовании",
+        description="Приказы, распоряжения, положения и другие документы: реквизиты, вид, орган, статус, "
+        "срок действия, темы, ссылка на карточку документа на сайте.",
+        subject="Образование",
+        keywords="бережливые технологии, нормативные документы, приказ, распоряжение, образование",
+        columns=(
+            Column("id", "Document identifier", "Идентификатор документа", "integer"),
+            Column("kind", "Kind", "Вид документа", "string"),
+            Column("number", "Number", "Номер", "string"),
+            Column("date_signed", "Date signed", "Дата подписания", "date"),
+            Column("title", "Title", "Название", "string"),
+            Column("authority", "Issuing authority", "Орган, издавший документ", "string"),
+            Column("status", "Status", "Статус", "string"),
+            Column("effective_from", "In force from", "Действует с", "date"),
+            Column("effective_until", "In force until", "Действует по", "date"),
+            Column("tags", "Topics", "Темы", "string"),
+            Column("url", "Page on the site", "Страница на сайте", "string"),
+        ),
+        rows=document_rows,
+        version_query=document_version,
+    ),
+    Dataset(
+        code="pilot-sites",
+        title="Опорные площадки по внедрению бережливых технологий",
+        description="Организации — опорные площадки: уровень, период, направления работы, "
+        "документ о присвоении статуса, работает ли площадка сейчас и почему закрыта.",
+        subject="Образование",
+        keywords="бережливые технологии, опорные площадки, школы, детские сады",
+        columns=(
+            Column("id", "Pilot site identifier", "Идентификатор площадки", "integer"),
+            Column("organization_id", "Organisation identifier", "Идентификатор организации", "integer"),
+            Column("organization", "Organisation", "Организация", "string"),
+            Column("municipality", "Municipality", "Муниципалитет", "string"),
+            Column("level", "Level", "Уровень", "string"),
+            Column("starts_on", "Period start", "Начало периода", "date"),
+            Column("ends_on", "Period end", "Окончание периода", "date"),
+            Column("focus_areas", "Focus areas", "Направления работы", "string"),
+            Column("document_number", "Designating document: number", "Документ о присвоении статуса: номер", "string"),
+            Column("document_date", "Designating document: date", "Документ о присвоении статуса: дата", "date"),
+            Column("document_title", "Designating document: title", "Документ о присвоении статуса: название", "string"),
+            Column("is_active", "Active today (да/нет)", "Работает сейчас (да/нет)", "string"),
+            Column("closed_reason", "Why closed", "Причина закрытия", "string"),
+        ),
+        rows=pilot_site_rows,
+        version_query=pilot_site_version,
+    ),
+    Dataset(
+        code="projects",
+        title="Бережливые проекты образовательных организаций",
+        description="Одобренные, реализуемые и завершённые бережливые проекты: организация, процесс, проблема, "
+        "цель, инструменты, сроки, типовое решение. Без персональных данных участников.",
+        subject="Образование",
+        keywords="бережливые проекты, бережливые технологии, типовые решения, школы",
+        columns=(
+            Column("id", "Project identifier", "Идентификатор проекта", "integer"),
+            Column("organization_id", "Organisation identifier", "Идентификатор организации", "integer"),
+            Column("organization", "Organisation", "Организация", "string"),
+            Column("municipality", "Municipality", "Муниципалитет", "string"),
+            Column("title", "Title", "Название проекта", "string"),
+            Column("status", "Status", "Статус", "string"),
+            Column("stage", "Stage", "Этап", "string"),
+            Column("process", "Process", "Процесс", "string"),
+            Column("problem", "Problem", "Проблема", "string"),
+            Column("goal", "Goal", "Цель", "string"),
+            Column("tools", "Lean tools", "Инструменты бережливого производства", "string"),
+            Column("planned_start", "Planned start", "Плановое начало", "date"),
+            Column("planned_end", "Planned end", "Плановое окончание", "date"),
+            Column("actual_start", "Actual start", "Фактическое начало", "date"),
+            Column("actual_end", "Actual end", "Фактическое окончание", "date"),
+            Column("is_replicable", "Typical solution (да/нет)", "Типовое решение (да/нет)", "string"),
+            Column("url", "Page on the site", "Страница на сайте", "string"),
+        ),
+        rows=project_rows,
+        version_query=project_version,
+    ),
+    Dataset(
+        code="indicator-values",
+        title="Утверждённые значения целевых показателей результативности внедрения бережливых технологий",
+        description="Значения целевых показателей по организациям и периодам (год, полугодие, квартал, учебный "
+        "год), утверждённые проектным офисом. Только утверждённые значения.",
+        subject="Образование",
+        keywords="целевые показатели, бережливые технологии, показатели результативности, образование",
+        columns=VALUE_COLUMNS,
+        rows=value_rows,
+        version_query=value_version,
+    ),
+)
+
+BY_CODE = {dataset.code: dataset for dataset in DATASETS}
+
+
+def passport(dataset: Dataset, base_url: str) -> list[tuple[str, str]]:
+    """The passport as (property, value) rows of meta.csv."""
+    version, _count, last = dataset.version()
+    root = f"{base_url.rstrip('/')}/opendata/{dataset.identifier}/"
+    return [
+        ("standardversion", STANDARD_VERSION),
+        ("identifier", dataset.identifier),
+        ("title", dataset.title),
+        ("description", dataset.description),
+        ("creator", settings.OPENDATA_PUBLISHER),
+        ("format", "csv"),
+        (dataset.data_name(version).removesuffix(".csv"), root + dataset.data_name(version)),
+        (dataset.structure_name().removesuffix(".csv"), root + dataset.structure_name()),
+        ("publishername", settings.OPENDATA_PUBLISHER),
+        ("publisherphone", ""),
+        ("publishermbox", settings.OFFICE_EMAIL),
+        ("created", f"{FIRST_PUBLISHED:%Y%m%d}"),
+        ("modified", f"{version:%Y%m%d}"),
+        ("provenance", dataset.provenance),
+        ("valid", f"{version + datetime.timedelta(days=dataset.valid_days):%Y%m%d}"),
+        ("subject", dataset.subject),
+        ("keywords", dataset.keywords),
+        ("license", LICENCE),
+    ]
