@@ -37,7 +37,17 @@ def conditional(request, response, *, last_modified=None):
 
 
 class ConditionalMixin:
-    """For DRF views: every successful GET carries an ETag and may be a 304."""
+    """For DRF views: every successful GET carries an ETag and may be a 304.
+    A NUL character in the query string is a 400 here (PostgreSQL refuses
+    it in any text, which would otherwise surface as a server error)."""
+
+    def initial(self, request, *args, **kwargs):
+        from rest_framework.exceptions import ParseError
+
+        for key, values in request.query_params.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise ParseError("NUL characters are not allowed in the query string.")
+        super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -33,11 +33,22 @@ def period_q(code: str, prefix: str = "period") -> Q | None:
     return Q(**{f"{p}kind": PeriodKind.ACADEMIC, f"{p}year": year})
 
 
+def IdFilter(field_name: str, **kwargs):  # noqa: N802 — reads like the filter classes around it
+    """An id: a whole number a bigint column can hold (else a 400, not a database error)."""
+    return django_filters.NumberFilter(
+        field_name=field_name, min_value=1, max_value=2**63 - 1, decimal_places=0, **kwargs
+    )
+
+
+def YearFilter(field_name: str, **kwargs):  # noqa: N802
+    return django_filters.NumberFilter(field_name=field_name, min_value=1, max_value=9999, decimal_places=0, **kwargs)
+
+
 class DocumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", help_text="Russian full-text search, as on /documents/")
     kind = django_filters.CharFilter(field_name="kind__slug", help_text="Kind code, e.g. rasporyazhenie")
-    authority = django_filters.NumberFilter(field_name="authority_id")
-    year = django_filters.NumberFilter(field_name="date_signed", lookup_expr="year")
+    authority = IdFilter("authority_id")
+    year = YearFilter("date_signed", lookup_expr="year")
     status = django_filters.ChoiceFilter(choices=DocumentStatus.choices)
     tag = django_filters.CharFilter(field_name="tags__slug")
 
@@ -54,8 +65,8 @@ class DocumentFilter(django_filters.FilterSet):
 
 
 class PilotSiteFilter(django_filters.FilterSet):
-    organization = django_filters.NumberFilter(field_name="organization_id")
-    municipality = django_filters.NumberFilter(field_name="organization__municipality_id")
+    organization = IdFilter("organization_id")
+    municipality = IdFilter("organization__municipality_id")
     level = django_filters.ChoiceFilter(choices=PilotSiteLevel.choices)
     active = django_filters.BooleanFilter(method="filter_active", help_text="Working today (true) or closed (false)")
 
@@ -73,12 +84,12 @@ EDUCATION_KINDS = [(k, label) for k, label in OrganizationKind.choices if k not 
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", help_text="Search, as on /projects/")
-    tool = django_filters.NumberFilter(field_name="tools")
+    tool = IdFilter("tools")
     stage = django_filters.ChoiceFilter(choices=ProjectStage.choices)
     status = django_filters.ChoiceFilter(choices=ProjectStatus.choices)
     kind = django_filters.ChoiceFilter(field_name="organization__kind", choices=EDUCATION_KINDS)
-    municipality = django_filters.NumberFilter(field_name="organization__municipality_id")
-    organization = django_filters.NumberFilter(field_name="organization_id")
+    municipality = IdFilter("organization__municipality_id")
+    organization = IdFilter("organization_id")
     replicable = django_filters.BooleanFilter(field_name="is_replicable", help_text="Typical solutions only")
 
     class Meta:
@@ -100,8 +111,8 @@ class PeriodCodeFilter(django_filters.CharFilter):
 
 class OrganizationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices)
-    municipality = django_filters.NumberFilter(field_name="municipality_id")
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    municipality = IdFilter("municipality_id")
+    parent = IdFilter("parent_id")
 
     class Meta:
         model = Organization
@@ -111,9 +122,9 @@ class OrganizationFilter(django_filters.FilterSet):
 class TargetFilter(django_filters.FilterSet):
     indicator = django_filters.CharFilter(field_name="indicator__code")
     period = PeriodCodeFilter(help_text="Period code: 2025, 2025-H1, 2025-Q3, 2025-2026")
-    year = django_filters.NumberFilter(field_name="period__year")
-    organization = django_filters.NumberFilter(field_name="organization_id")
-    municipality = django_filters.NumberFilter(field_name="organization__municipality_id")
+    year = YearFilter("period__year")
+    organization = IdFilter("organization_id")
+    municipality = IdFilter("organization__municipality_id")
 
     class Meta:
         model = Target

@@ -329,7 +329,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousPerAddress", "api.throttling.PerToken"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Behind N proxies the client's address is the N-th from the right of X-Forwarded-For.
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),

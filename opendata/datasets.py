@@ -361,7 +361,9 @@ DATASETS: tuple[Dataset, ...] = (
             Column("focus_areas", "Focus areas", "Направления работы", "string"),
             Column("document_number", "Designating document: number", "Документ о присвоении статуса: номер", "string"),
             Column("document_date", "Designating document: date", "Документ о присвоении статуса: дата", "date"),
-            Column("document_title", "Designating document: title", "Документ о присвоении статуса: название", "string"),
+            Column(
+                "document_title", "Designating document: title", "Документ о присвоении статуса: название", "string"
+            ),
             Column("is_active", "Active today (да/нет)", "Работает сейчас (да/нет)", "string"),
             Column("closed_reason", "Why closed", "Причина закрытия", "string"),
         ),
