@@ -369,7 +369,7 @@ class DatasetSerializer(serializers.Serializer):
     subject = serializers.CharField()
     keywords = serializers.CharField()
     license = serializers.CharField()
-    rows = serializers.IntegerField()
+    rows = serializers.IntegerField(allow_null=True, help_text="Rows of the data file, where known in advance")
     meta_url = serializers.URLField()
     data_url = serializers.URLField()
     structure_url = serializers.URLField()

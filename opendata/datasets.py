@@ -47,7 +47,7 @@ class Dataset:
     keywords: str
     columns: tuple[Column, ...]
     rows: Callable[[str], Iterator[list]]
-    version_query: Callable[[], tuple[datetime.datetime | None, int]]
+    version_query: Callable[[], tuple[datetime.datetime | None, int | None]]
     structure_version: datetime.date = FIRST_PUBLISHED
     provenance: str = "Данные портала; обновляются автоматически при каждом изменении."
     valid_days: int = 31
@@ -58,7 +58,7 @@ class Dataset:
         inn = settings.OPENDATA_PUBLISHER_INN
         return f"{inn}-{self.code}" if inn else self.code
 
-    def version(self) -> tuple[datetime.date, int, datetime.datetime]:
+    def version(self) -> tuple[datetime.date, int | None, datetime.datetime]:
         """(data version date, rows, last change) — the data file's name follows the date."""
         last, count = self.version_query()
         last = last or datetime.datetime.combine(FIRST_PUBLISHED, datetime.time(), tzinfo=datetime.UTC)
@@ -304,6 +304,93 @@ def value_version():
     return row["last"], row["n"]
 
 
+# --- approved facts per year: the official report's cells -----------------------------
+
+
+def fact_rows(base: str = "") -> Iterator[list]:
+    """Per calendar year: the region, each municipality and each organisation,
+    per entered indicator — fact, target, baseline and % of target from the
+    approved values, computed by the same roll-up as the dashboard and the
+    official report (``indicators.facts.rollup``). Three queries a year."""
+    from indicators.facts import rollup
+    from indicators.models import Indicator, Period, PeriodKind
+    from leanedu.models import Organization, OrganizationKind
+
+    indicators = {i.pk: i for i in Indicator.objects.entered()}
+    values = approved_values()
+    names = dict(Organization.objects.values_list("pk", "short_name"))
+    municipality_of = dict(Organization.objects.values_list("pk", "municipality_id"))
+    regions = list(Organization.objects.filter(kind=OrganizationKind.REGION_AUTHORITY).values_list("pk", flat=True))
+    region_id = regions[0] if len(regions) == 1 else None
+    units = {pk: str(i.get_unit_display()) for pk, i in indicators.items()}
+    order = {pk: (i.sort_order, i.code) for pk, i in indicators.items()}
+    for period in Period.objects.filter(kind=PeriodKind.YEAR).order_by("year"):
+        levels = (
+            ("region", {(None, k): v for k, v in rollup(values, period, indicators).items()}),
+            ("municipality", rollup(values, period, indicators, group_by="organization__municipality_id")),
+            ("organization", rollup(values, period, indicators, group_by="organization_id")),
+        )
+        for level, buckets in levels:
+            keyed = sorted(
+                buckets.items(), key=lambda item: (names.get(item[0][0], ""), item[0][0] or 0, order[item[0][1]])
+            )
+            for (area_id, indicator_id), bucket in keyed:
+                if level == "region":
+                    area_id = region_id
+                indicator = indicators[indicator_id]
+                muni_id = municipality_of.get(area_id) if level == "organization" else None
+                yield [
+                    period.year,
+                    level,
+                    area_id or "",
+                    names.get(area_id, ""),
+                    names.get(muni_id, "") if muni_id else "",
+                    indicator.code,
+                    indicator.name,
+                    units[indicator_id],
+                    _n(bucket.baseline),
+                    _n(bucket.target),
+                    _n(bucket.fact),
+                    _n(bucket.percent),
+                    bucket.reported,
+                ]
+
+
+def fact_version():
+    from indicators.models import Target
+
+    row = approved_values().aggregate(last=Max("updated_at"), n=Count("pk"))
+    targets = Target.history.aggregate(last=Max("history_date"))["last"]
+    # The number of rows is known only once the roll-up ran: not in the passport.
+    return max(filter(None, [row["last"], targets]), default=None), None
+
+
+FACT_COLUMNS = (
+    Column("year", "Calendar year", "Год", "integer"),
+    Column("level", "region, municipality or organization", "Уровень: region, municipality, organization", "string"),
+    Column(
+        "area_id",
+        "Organisation identifier of the area",
+        "Идентификатор организации (области, муниципалитета)",
+        "integer",
+    ),
+    Column("area", "Region, municipality or organisation", "Область, муниципалитет или организация", "string"),
+    Column("municipality", "Municipality of the organisation", "Муниципалитет организации", "string"),
+    Column("indicator_code", "Indicator code", "Код показателя", "string"),
+    Column("indicator", "Indicator", "Показатель", "string"),
+    Column("unit", "Unit", "Единица измерения", "string"),
+    Column("baseline", "Baseline value", "Базовое значение", "float"),
+    Column("target", "Target value", "Целевое значение", "float"),
+    Column("fact", "Fact", "Факт", "float"),
+    Column("percent_of_target", "Percentage of target reached", "% выполнения", "float"),
+    Column(
+        "reported_organizations",
+        "Organisations with approved values",
+        "Число организаций с утверждёнными значениями",
+        "integer",
+    ),
+)
+
 VALUE_COLUMNS = (
     Column("id", "Value identifier", "Идентификатор значения", "integer"),
     Column("organization_id", "Organisation identifier", "Идентификатор организации", "integer"),
@@ -409,6 +496,18 @@ DATASETS: tuple[Dataset, ...] = (
         columns=VALUE_COLUMNS,
         rows=value_rows,
         version_query=value_version,
+    ),
+    Dataset(
+        code="indicator-facts",
+        title="Выполнение целевых показателей результативности внедрения бережливых технологий по годам",
+        description="Базовое значение, целевое значение, факт и % выполнения по каждому году для области, "
+        "каждого муниципалитета и каждой организации — как в официальной таблице отчёта. "
+        "Считаются только утверждённые значения.",
+        subject="Образование",
+        keywords="целевые показатели, % выполнения, бережливые технологии, муниципалитеты, образование",
+        columns=FACT_COLUMNS,
+        rows=fact_rows,
+        version_query=fact_version,
     ),
 )
 

@@ -83,7 +83,7 @@ def data(request: HttpRequest, identifier: str, version: str, structure_version:
     current, count, last = dataset.version()
     if version != f"{current:%Y%m%d}" or structure_version != f"{dataset.structure_version:%Y%m%d}":
         raise Http404
-    etag = quote_etag(f"{dataset.code}-{last.isoformat()}-{count}")
+    etag = quote_etag(f"{dataset.code}-{last.isoformat()}-{count if count is not None else ''}")
     from django.utils.cache import get_conditional_response
 
     not_modified = get_conditional_response(request, etag=etag, last_modified=int(last.timestamp()))
