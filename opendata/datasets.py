@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -71,23 +73,20 @@ class Dataset:
         return f"structure-{self.structure_version:%Y%m%d}.csv"
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(header: list[str], rows) -> Iterator[str]:
-    """RFC 4180 CSV, comma-separated, CRLF, UTF-8 without BOM; chunks of ~1,000 lines."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield writer.writerow(header)
-    buffer = []
-    for row in rows:
-        buffer.append(writer.writerow(row))
-        if len(buffer) >= 1000:
-            yield "".join(buffer)
-            buffer = []
-    if buffer:
-        yield "".join(buffer)
+    """RFC 4180 CSV, comma-separated, CRLF, UTF-8 without BOM; chunks of 2,000 lines."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    rows = iter(rows)
+    while True:
+        writer.writerows(itertools.islice(rows, 2000))
+        chunk = out.getvalue()
+        if not chunk:
+            return
+        yield chunk
+        out.seek(0)
+        out.truncate()
 
 
 def _anonymous():
@@ -277,26 +276,42 @@ def approved_values(year: int | None = None):
 
 
 def value_rows(base: str = "", values=None) -> Iterator[list]:
-    """One line per approved value; names come from small lookups fetched once,
-    the rows themselves are ids and numbers read through a server-side cursor."""
-    from indicators.models import Indicator, Period
+    """One line per approved value. PostgreSQL joins the names and formats
+    every cell as text; Python only passes rows on, read in chunks through a
+    server-side cursor, so memory stays flat and the cost stays near COPY's
+    (bench/bench_api.py)."""
+    from django.db import connection
+
+    from indicators.models import Indicator, Period, Unit
     from leanedu.models import Organization
 
     values = approved_values() if values is None else values
-    indicators = {i.pk: (i.code, i.name, str(i.get_unit_display())) for i in Indicator.objects.all()}
-    periods = {p.pk: (p.code, _d(p.starts_on), _d(p.ends_on)) for p in Period.objects.all()}
-    orgs = {
-        pk: (name, muni_id or "", muni or "")
-        for pk, name, muni_id, muni in Organization.objects.values_list(
-            "pk", "short_name", "municipality_id", "municipality__short_name"
-        ).iterator(chunk_size=5000)
-    }
-    qs = values.order_by("pk").values_list("pk", "organization_id", "indicator_id", "period_id", "value")
-    for pk, org_id, indicator_id, period_id, value in qs.iterator(chunk_size=5000):
-        org, muni_id, muni = orgs[org_id]
-        code, name, unit = indicators[indicator_id]
-        period, starts, ends = periods[period_id]
-        yield [pk, org_id, org, muni_id, muni, code, name, unit, period, starts, ends, format(value, "f")]
+    inner_sql, inner_params = (
+        values.order_by()
+        .values_list("pk", "organization_id", "indicator_id", "period_id", "value")
+        .query.sql_with_params()
+    )
+    units = " ".join("WHEN %s THEN %s" for _choice in Unit.choices)
+    unit_params = [part for value, label in Unit.choices for part in (value, str(label))]
+    sql = f"""
+        SELECT v.id, v.organization_id, o.short_name, o.municipality_id, m.short_name, i.code, i.name,
+            CASE i.unit {units} ELSE i.unit END,
+            CASE p.kind WHEN 'year' THEN p.year::text
+                WHEN 'half' THEN p.year || '-H' || p.number
+                WHEN 'quarter' THEN p.year || '-Q' || p.number
+                ELSE p.year || '-' || (p.year + 1) END,
+            p.starts_on::text, p.ends_on::text, v.value::text
+        FROM ({inner_sql}) v (id, organization_id, indicator_id, period_id, value)
+        JOIN {Organization._meta.db_table} o ON o.id = v.organization_id
+        LEFT JOIN {Organization._meta.db_table} m ON m.id = o.municipality_id
+        JOIN {Indicator._meta.db_table} i ON i.id = v.indicator_id
+        JOIN {Period._meta.db_table} p ON p.id = v.period_id
+        ORDER BY v.id
+    """
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, [*unit_params, *inner_params])
+        while rows := cursor.fetchmany(5000):
+            yield from rows
 
 
 def value_version():
