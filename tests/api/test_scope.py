@@ -130,3 +130,17 @@ def test_token_page_needs_a_login_and_nobody_revokes_anothers_token(client, coor
     assert client.post(reverse("api_tokens:revoke", args=[token.pk])).status_code == 404
     token.refresh_from_db()
     assert token.is_active
+
+
+def test_office_sees_and_revokes_tokens_in_the_back_office(client, office, coordinator_a, coordinator_b):
+    from api.services import token_create
+
+    token, _key = token_create(actor=coordinator_a, name="Выгрузка школы")
+    client.force_login(office)
+    changelist = client.get(reverse("admin:api_apitoken_changelist"))
+    assert changelist.status_code == 200 and "Выгрузка школы" in changelist.content.decode()
+    client.post(reverse("admin:api_apitoken_changelist"), {"action": "revoke", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert not token.is_active
+    client.force_login(coordinator_b)
+    assert client.get(reverse("admin:api_apitoken_changelist")).status_code in (302, 403)
