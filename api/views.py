@@ -241,7 +241,13 @@ def _region() -> Organization | None:
 
 
 FACT_PARAMETERS = [
-    OpenApiParameter("period", OpenApiTypes.STR, required=True, description="2025, 2025-H1, 2025-Q3 or 2025-2026"),
+    OpenApiParameter(
+        "period",
+        OpenApiTypes.STR,
+        required=True,
+        description="2025, 2025-H1, 2025-Q3 or 2025-2026",
+        pattern=filters.PERIOD_CODE.pattern,
+    ),
     OpenApiParameter("level", OpenApiTypes.STR, enum=LEVELS, description="Default: region"),
     OpenApiParameter("indicator", OpenApiTypes.STR, description="Indicator code"),
     OpenApiParameter("municipality", OpenApiTypes.INT, description="Only this municipality's organisations"),
@@ -310,12 +316,17 @@ class FactsView(ConditionalMixin, APIView):
             page = paginator.paginate_queryset(orgs, request, view=self)
             ids = [org.pk for org in page]
             area = {org.pk: (org.pk, org.short_name) for org in page}
-            buckets = rollup(
-                values.filter(organization_id__in=ids),
-                period,
-                indicators,
-                group_by="organization_id",
-                organizations=ids,
+            # No organisation on this page (none reported): nothing to roll up.
+            buckets = (
+                rollup(
+                    values.filter(organization_id__in=ids),
+                    period,
+                    indicators,
+                    group_by="organization_id",
+                    organizations=ids,
+                )
+                if ids
+                else {}
             )
         rows = []
         for (key, indicator_id), bucket in buckets.items():

@@ -111,3 +111,8 @@ def test_docs_page_runs_under_the_strict_csp(client):
     assert "cdn" not in html.lower()
     script = client.get("/api/docs/", {"script": ""})
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+
+
+def test_facts_of_a_municipality_without_organisations_are_empty_not_an_error(api, demo):
+    response = api.get("/api/v1/facts/", {"period": "2024-Q2", "level": "organization", "municipality": 560580121})
+    assert response.status_code == 200 and response.json()["results"] == []
