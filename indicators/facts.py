@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -382,22 +382,46 @@ def iter_org_facts(
 
 
 # --- computed indicators ------------------------------------------------------------
+#
+# Each computed indicator is a count (or a share of two counts) of rows of the
+# registries, as they stood in the period. The rows come from the projects
+# app's own rules (``PilotSite.objects.active``, ``Project.objects.completed_between``,
+# ``goal_reached``); the same querysets make the figure and its drill-through list.
 
 COMPUTED_FORMULAS = {
     Method.PILOT_SITES: _(
-        "Number of pilot sites whose designating document is not repealed and in force, "
-        "and whose period includes the date."
+        "Number of pilot sites active at the end of the period (or today, while it runs): the designating "
+        "document is not repealed and in force, and the site's own period includes that day."
     ),
-    Method.COMPLETED_PROJECTS: _("Number of lean projects with the status «completed»."),
+    Method.COMPLETED_PROJECTS: _(
+        "Number of lean projects completed within the period (the date of completion is taken from the status log)."
+    ),
     Method.ORGS_WITH_COMPLETED: _(
-        "Organisations with at least one completed project ÷ all education organisations × 100 %."
+        "Organisations that had completed at least one project by the end of the period ÷ all education "
+        "organisations × 100 %."
     ),
     Method.PROJECTS_GOAL_REACHED: _(
-        "Completed projects whose every metric with a goal and an actual value reached the goal ÷ "
-        "completed projects with at least one such metric × 100 %. A metric reached its goal when "
+        "Projects completed within the period whose every metric with a goal and an actual value reached the goal ÷ "
+        "projects completed within the period with at least one such metric × 100 %. A metric reached its goal when "
         "«after» ≥ «goal» (higher is better) or «after» ≤ «goal» (lower is better)."
     ),
 }
+
+
+class BasisKind:
+    PILOT_SITES = "pilot_sites"
+    PROJECTS = "projects"
+    ORGANIZATIONS = "organizations"
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The rows behind a computed figure: what its numerator counts and, for a
+    share, what its denominator counts (both querysets of ``kind``)."""
+
+    kind: str
+    numerator: QuerySet
+    denominator: QuerySet | None = None
 
 
 @dataclass(frozen=True)
@@ -413,55 +437,42 @@ def _share(numerator: int, denominator: int) -> Decimal | None:
     return (Decimal(numerator) / Decimal(denominator) * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def active_pilot_sites_q(on_date: datetime.date, prefix: str = "") -> Q:
-    """A pilot site is active on a date: its document is not repealed and still
-    in force, and the date is within the site's own period."""
-    p = f"{prefix}__" if prefix else ""
-    return (
-        ~Q(**{f"{p}document__status": "repealed"})
-        & Q(**{f"{p}starts_on__lte": on_date})
-        & (Q(**{f"{p}ends_on__isnull": True}) | Q(**{f"{p}ends_on__gte": on_date}))
-        & (Q(**{f"{p}document__effective_until__isnull": True}) | Q(**{f"{p}document__effective_until__gte": on_date}))
-    )
+def period_window(period: Period) -> tuple[datetime.date, datetime.date]:
+    """The days a computed indicator looks at: the period, cut at today while it runs."""
+    return period.starts_on, min(period.ends_on, timezone.localdate())
 
 
-def computed_values(organizations, on_date: datetime.date | None = None) -> dict[str, Computed]:
+def computed_basis(method: str, organizations, period: Period) -> Basis | None:
+    """The rows behind ``method`` for the education organisations among
+    ``organizations`` (an Organization queryset) in ``period``."""
+    from projects.models import PilotSite, Project
+
+    since, until = period_window(period)
+    orgs = organizations.education()
+    if method == Method.PILOT_SITES:
+        return Basis(BasisKind.PILOT_SITES, PilotSite.objects.filter(organization__in=orgs).active(until))
+    completed_in_period = Project.objects.filter(organization__in=orgs).completed_between(since, until)
+    if method == Method.COMPLETED_PROJECTS:
+        return Basis(BasisKind.PROJECTS, completed_in_period)
+    if method == Method.ORGS_WITH_COMPLETED:
+        completed_by_end = Project.objects.completed_between(None, until).filter(organization=OuterRef("pk"))
+        return Basis(BasisKind.ORGANIZATIONS, orgs.filter(Exists(completed_by_end)), orgs)
+    if method == Method.PROJECTS_GOAL_REACHED:
+        return Basis(BasisKind.PROJECTS, completed_in_period.goal_reached(), completed_in_period.goal_evaluable())
+    return None
+
+
+def computed_values(organizations, period: Period) -> dict[str, Computed]:
     """Every computed indicator for the education organisations in
-    ``organizations`` (an Organization queryset), as of ``on_date``. Four queries."""
-    from projects.models import PilotSite, Project, ProjectStatus
-
-    on_date = on_date or timezone.localdate()
-    org_ids = organizations.education().values("pk")
-    pilot_sites = PilotSite.objects.filter(organization_id__in=org_ids).filter(active_pilot_sites_q(on_date)).count()
-
-    completed = Project.objects.filter(status=ProjectStatus.COMPLETED, organization_id__in=org_ids)
-    orgs = organizations.education().aggregate(
-        total=Count("pk"),
-        with_completed=Count("pk", filter=Q(Exists(completed.filter(organization_id=OuterRef("pk"))))),
-    )
-    # Per completed project: its metrics with a goal and an actual value, and
-    # those of them that missed the goal — one grouped join instead of three
-    # correlated subqueries per project.
-    evaluable_q = Q(metrics__target_value__isnull=False, metrics__actual_value__isnull=False)
-    reached_q = (Q(metrics__direction="higher") & Q(metrics__actual_value__gte=F("metrics__target_value"))) | (
-        Q(metrics__direction="lower") & Q(metrics__actual_value__lte=F("metrics__target_value"))
-    )
-    per_project = completed.annotate(
-        n_evaluable=Count("metrics", filter=evaluable_q),
-        n_missed=Count("metrics", filter=evaluable_q & ~reached_q),
-    )
-    projects = per_project.aggregate(
-        total=Count("pk"),
-        evaluable=Count("pk", filter=Q(n_evaluable__gt=0)),
-        reached=Count("pk", filter=Q(n_evaluable__gt=0, n_missed=0)),
-    )
-    return {
-        Method.PILOT_SITES: Computed(Decimal(pilot_sites)),
-        Method.COMPLETED_PROJECTS: Computed(Decimal(projects["total"])),
-        Method.ORGS_WITH_COMPLETED: Computed(
-            _share(orgs["with_completed"], orgs["total"]), orgs["with_completed"], orgs["total"]
-        ),
-        Method.PROJECTS_GOAL_REACHED: Computed(
-            _share(projects["reached"], projects["evaluable"]), projects["reached"], projects["evaluable"]
-        ),
-    }
+    ``organizations`` (an Organization queryset) in ``period``: one count per
+    numerator and denominator (six small queries)."""
+    result = {}
+    for method in COMPUTED_FORMULAS:
+        basis = computed_basis(method, organizations, period)
+        numerator = basis.numerator.count()
+        if basis.denominator is None:
+            result[method] = Computed(Decimal(numerator))
+        else:
+            denominator = basis.denominator.count()
+            result[method] = Computed(_share(numerator, denominator), numerator, denominator)
+    return result

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("entry/", views.entry, name="entry"),
     path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/numerator/", views.basis, {"part": "numerator"}, name="numerator"),
+    path("<str:code>/denominator/", views.basis, {"part": "denominator"}, name="denominator"),
 ]

@@ -6,14 +6,16 @@ from __future__ import annotations
 import functools
 import os
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +23,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from indicators import charts, conf, exports
-from indicators.facts import COMPUTED_FORMULAS, TRAFFIC_LIGHT_LABELS, computed_values, summary, summary_across
+from indicators.facts import (
+    COMPUTED_FORMULAS,
+    TRAFFIC_LIGHT_LABELS,
+    BasisKind,
+    computed_basis,
+    computed_values,
+    summary,
+    summary_across,
+)
 from indicators.forms import EntryGridForm, EntryPeriodForm, FilterForm, ImportForm, ReportForm
 from indicators.imports import import_preview, values_import
 from indicators.models import Indicator, Period, PeriodKind, Value, ValueStatus
@@ -86,8 +96,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             rows.append(
                 {"indicator": indicator, "r": bucket, "light": light, "light_label": TRAFFIC_LIGHT_LABELS[light]}
             )
-        on_date = min(period.ends_on, timezone.localdate())
-        computed = computed_values(_scope_orgs_for_computed(municipality), on_date)
+        computed = computed_values(_scope_orgs_for_computed(municipality), period)
         computed_rows = [
             {"indicator": i, "value": computed.get(i.method), "formula": COMPUTED_FORMULAS.get(i.method)}
             for i in indicators
@@ -145,8 +154,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         if period is None:
             return context
         if indicator.is_computed:
-            on_date = min(period.ends_on, timezone.localdate())
-            context["computed"] = computed_values(_scope_orgs_for_computed(municipality), on_date).get(indicator.method)
+            context["computed"] = computed_values(_scope_orgs_for_computed(municipality), period).get(
+                indicator.method
+            )
             context["formula"] = COMPUTED_FORMULAS.get(indicator.method)
             return context
         one = {indicator.pk: indicator}
@@ -202,6 +212,61 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         build,
         depends_on=PUBLIC_VERSIONS,
         context={"indicator": indicator},
+    )
+
+
+BASIS_PER_PAGE = 50
+
+
+def basis(request: HttpRequest, code: str, part: str) -> HttpResponse:
+    """Drill-through of a computed figure: the pilot sites, projects or
+    organisations its numerator (or denominator) counts, a page at a time.
+    Projects are listed through the reader's scope (the counted ones are
+    public: completion is a public status)."""
+    from projects.models import PilotSite, Project
+
+    indicator = get_object_or_404(Indicator.objects.visible_to(request.user).computed(), code=code)
+    form, period, municipality = _filters(request)
+    if period is None:
+        raise Http404
+    found = computed_basis(indicator.method, _scope_orgs_for_computed(municipality), period)
+    rows = found.numerator if part == "numerator" else found.denominator
+    if rows is None:
+        raise Http404
+    if found.kind == BasisKind.PROJECTS:
+        rows = (
+            Project.objects.visible_to(request.user)
+            .filter(pk__in=rows.values("pk"))
+            .with_milestones()
+            .select_related("organization", "organization__municipality")
+            .order_by("organization__municipality__short_name", "organization__short_name", "title", "pk")
+        )
+    elif found.kind == BasisKind.PILOT_SITES:
+        rows = (
+            PilotSite.objects.visible_to(request.user)
+            .filter(pk__in=rows.values("pk"))
+            .select_related("organization", "organization__municipality", "document")
+            .order_by("organization__municipality__short_name", "organization__short_name", "pk")
+        )
+    else:
+        rows = rows.select_related("municipality").order_by("municipality__short_name", "short_name", "pk")
+    page = Paginator(rows, BASIS_PER_PAGE).get_page(request.GET.get("page"))
+    query = {"period": period.pk}
+    if municipality:
+        query["municipality"] = municipality.pk
+    return render(
+        request,
+        "indicators/basis.html",
+        {
+            "indicator": indicator,
+            "period": period,
+            "municipality": municipality,
+            "part": part,
+            "kind": found.kind,
+            "page": page,
+            "query": urlencode(query),
+            "formula": COMPUTED_FORMULAS.get(indicator.method),
+        },
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -391,18 +391,31 @@ def _seed_project(row, tools, office) -> int:
             ProjectStatus.COMPLETED,
         ],
     }[status]
+    # Dated as the passport says, so that past periods count what was true then.
+    planned = passport.get("planned_start")
+    dated = {
+        ProjectStatus.SUBMITTED: planned - timedelta(days=21) if planned else None,
+        ProjectStatus.RETURNED: planned - timedelta(days=14) if planned else None,
+        ProjectStatus.APPROVED: planned - timedelta(days=7) if planned else None,
+        ProjectStatus.IN_PROGRESS: passport.get("actual_start") or planned,
+        ProjectStatus.COMPLETED: passport.get("actual_end"),
+    }
     previous = ProjectStatus.DRAFT
     for step in path:
         comment = ""
         if step == ProjectStatus.RETURNED:
             comment = "Уточните цель: сколько минут в очереди должно остаться и к какой дате. Добавьте хронометраж текущего состояния."
-        ProjectTransition.objects.create(
+        transition = ProjectTransition.objects.create(
             project=project,
             from_status=previous,
             to_status=step,
             actor=None if step == ProjectStatus.SUBMITTED else office,
             comment=comment,
         )
+        day = dated.get(step)
+        if day and day < timezone.localdate():
+            at = timezone.make_aware(datetime.combine(day, time(11, 0)))
+            ProjectTransition.objects.filter(pk=transition.pk).update(created_at=at)
         previous = step
     Project.objects.filter(pk=project.pk).update(
         status=status,
@@ -520,6 +533,10 @@ def seed_region(ctx) -> None:
                     leader="Ответственный сотрудник",
                     planned_start=planned_start,
                     planned_end=planned_start + timedelta(days=180),
+                    # No status log in bulk: a completed project is dated by its actual end.
+                    actual_end=min(planned_start + timedelta(days=120 + n % 90), today)
+                    if status == ProjectStatus.COMPLETED
+                    else None,
                     is_replicable=n % 17 == 0,
                 )
             )

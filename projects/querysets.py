@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
+from django.utils import timezone
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """The first instant of a local calendar day (the log keeps aware times)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class PilotSiteQuerySet(models.QuerySet):
@@ -70,6 +78,70 @@ class ProjectQuerySet(models.QuerySet):
         ids = sorted(user_scope(user).coordinator_org_ids)
         return self.filter(organization_id__in=ids)
 
+    def _logged(self, status: str, since: datetime.date | None, until: datetime.date) -> models.Q:
+        """The status log first reached ``status`` between two local dates
+        (inclusive; ``since=None``: any time up to ``until``)."""
+        from projects.models import ProjectTransition
+
+        log = ProjectTransition.objects.filter(project=models.OuterRef("pk"), to_status=status)
+        when = models.Q(created_at__lt=_day_start(until + datetime.timedelta(days=1)))
+        reached = models.Q(models.Exists(log.filter(when)))
+        if since is not None:
+            # The first time counts: a second approval after a return does not move the date.
+            reached &= ~models.Q(models.Exists(log.filter(created_at__lt=_day_start(since))))
+        return reached
+
+    def completed_between(self, since: datetime.date | None, until: datetime.date) -> ProjectQuerySet:
+        """Projects completed between two local dates, as their status log
+        dates it (completion is final). A completed project without a log row
+        (entered before the log existed) is dated by its actual end."""
+        from projects.models import ProjectStatus, ProjectTransition
+
+        logged = models.Exists(
+            ProjectTransition.objects.filter(project=models.OuterRef("pk"), to_status=ProjectStatus.COMPLETED)
+        )
+        by_end = models.Q(actual_end__lte=until) & (
+            models.Q(actual_end__gte=since) if since is not None else models.Q()
+        )
+        return self.filter(status=ProjectStatus.COMPLETED).filter(
+            self._logged(ProjectStatus.COMPLETED, since, until) | (~models.Q(logged) & by_end)
+        )
+
+    def approved_between(self, since: datetime.date | None, until: datetime.date) -> ProjectQuerySet:
+        """Projects first approved between two local dates (by the status log),
+        whatever happened to them later, except cancellation."""
+        from projects.models import ProjectStatus
+
+        return self.exclude(status=ProjectStatus.CANCELLED).filter(self._logged(ProjectStatus.APPROVED, since, until))
+
+    def with_milestones(self) -> ProjectQuerySet:
+        """``approved_at``, ``started_at``, ``completed_at``: when the status log
+        first recorded each step (None when it never did)."""
+        from projects.models import ProjectStatus, ProjectTransition
+
+        def first(status):
+            log = ProjectTransition.objects.filter(project=models.OuterRef("pk"), to_status=status)
+            return models.Subquery(log.order_by("created_at").values("created_at")[:1])
+
+        return self.annotate(
+            approved_at=first(ProjectStatus.APPROVED),
+            started_at=first(ProjectStatus.IN_PROGRESS),
+            completed_at=first(ProjectStatus.COMPLETED),
+        )
+
+    def goal_evaluable(self) -> ProjectQuerySet:
+        """Projects with at least one metric that has both a goal and an «after» value."""
+        from projects.models import ProjectMetric
+
+        return self.filter(models.Exists(ProjectMetric.objects.filter(project=models.OuterRef("pk")).evaluable()))
+
+    def goal_reached(self) -> ProjectQuerySet:
+        """Projects whose every evaluable metric reached its goal (and that have one)."""
+        from projects.models import ProjectMetric
+
+        missed = ProjectMetric.objects.filter(project=models.OuterRef("pk")).evaluable().goal_missed()
+        return self.goal_evaluable().exclude(models.Exists(missed))
+
     def with_private_files_for(self, user) -> ProjectQuerySet:
         """Projects whose non-public attachments the user may download: their
         organisation is in the user's scope (officials included)."""
@@ -81,11 +153,21 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(scope.organization_q("organization"))
 
 
+GOAL_REACHED_Q = models.Q(direction="higher", actual_value__gte=models.F("target_value")) | models.Q(
+    direction="lower", actual_value__lte=models.F("target_value")
+)
+
+
 class ProjectMetricQuerySet(models.QuerySet):
+    def evaluable(self) -> ProjectMetricQuerySet:
+        """Metrics with both a goal and an «after» value."""
+        return self.filter(target_value__isnull=False, actual_value__isnull=False)
+
     def goal_reached(self) -> ProjectMetricQuerySet:
         """Metrics whose стало reached the цель, in SQL (the same rule as
         ``ProjectMetric.goal_reached``): for counting indicators at scale."""
-        return self.filter(
-            models.Q(direction="higher", actual_value__gte=models.F("target_value"))
-            | models.Q(direction="lower", actual_value__lte=models.F("target_value"))
-        )
+        return self.filter(GOAL_REACHED_Q)
+
+    def goal_missed(self) -> ProjectMetricQuerySet:
+        """Evaluable metrics whose стало did not reach the цель."""
+        return self.evaluable().exclude(GOAL_REACHED_Q)

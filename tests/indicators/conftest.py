@@ -3,6 +3,7 @@ values of two schools in one municipality and one school elsewhere."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -83,3 +84,63 @@ def reported(periods, indicators, school_a, school_b, school_elsewhere):
     ]:
         TargetFactory(organization=org, indicator=ind, period=year, value=target, baseline_value=baseline)
     return values
+
+
+def completed_on(project, day):
+    """Date the project's completion in its status log, as the office's transition would."""
+    from django.utils import timezone
+
+    from projects.models import ProjectTransition
+
+    transition = ProjectTransition.objects.create(project=project, from_status="in_progress", to_status="completed")
+    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(15, 0)))
+    ProjectTransition.objects.filter(pk=transition.pk).update(created_at=at)
+
+
+@pytest.fixture
+def registries(region, school_a, school_b, school_elsewhere):
+    """Pilot sites and projects, counted by hand in the tests below."""
+    from documents.models import Document
+    from projects.models import PilotSite, Project, ProjectMetric
+
+    def doc(number, status="in_force", until=None):
+        return Document.objects.create(
+            authority=region,
+            number=number,
+            date_signed=datetime.date(2023, 1, 1),
+            title="О опорных площадках",
+            status=status,
+            effective_until=until,
+        )
+
+    in_force, repealed, expired = doc("1-р"), doc("2-р", "repealed"), doc("3-р", until=datetime.date(2025, 1, 1))
+    d = datetime.date
+    PilotSite.objects.create(organization=school_a, document=in_force, starts_on=d(2024, 1, 1))  # active
+    PilotSite.objects.create(
+        organization=school_a, document=in_force, starts_on=d(2025, 1, 1), level="regional"
+    )  # active from 2025
+    PilotSite.objects.create(organization=school_b, document=repealed, starts_on=d(2024, 1, 1))  # repealed
+    PilotSite.objects.create(organization=school_b, document=in_force, starts_on=d(2023, 1, 1), ends_on=d(2024, 12, 31))
+    PilotSite.objects.create(organization=school_elsewhere, document=expired, starts_on=d(2024, 1, 1))  # expired 2025
+    PilotSite.objects.create(organization=school_elsewhere, document=in_force, starts_on=d(2026, 1, 1))  # not yet
+
+    def project(org, status, *metrics, completed=None, actual_end=None):
+        p = Project.objects.create(
+            organization=org, title=f"Проект {org} {completed}", status=status, actual_end=actual_end
+        )
+        for direction, target, actual in metrics:
+            ProjectMetric.objects.create(
+                project=p, name="м", unit="мин", direction=direction, target_value=target, actual_value=actual
+            )
+        if completed:
+            completed_on(p, completed)
+        return p
+
+    # Completed projects, dated by the status log (one without a log row: by its actual end).
+    project(school_a, "completed", ("higher", 10, 12), ("lower", 5, 4), completed=d(2024, 3, 10))  # reached
+    project(school_a, "completed", ("higher", 10, 8), completed=d(2025, 2, 15))  # not reached
+    project(school_a, "completed", ("higher", 10, None), completed=d(2025, 10, 1))  # nothing to evaluate
+    project(school_elsewhere, "completed", ("lower", 5, 5), ("higher", None, 3), completed=d(2024, 11, 20))  # reached
+    project(school_b, "completed", ("higher", 1, 2), actual_end=d(2025, 6, 30))  # reached, no log row
+    project(school_a, "in_progress", ("higher", 10, 12))  # not completed
+    project(school_b, "draft")

@@ -1,11 +1,11 @@
 """Facts, roll-ups and the computed indicators against hand-counted fixtures."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
-from indicators.facts import computed_values, percent_of_target, rollup, rollup_periods, traffic_light
+from indicators.facts import computed_basis, computed_values, percent_of_target, rollup, rollup_periods, traffic_light
 from indicators.models import Method, Value
 from leanedu.models import Organization
 
@@ -87,73 +87,94 @@ def test_several_periods_roll_up_in_one_query_as_one_by_one(
     assert together[periods[-1].pk] == {}
 
 
-@pytest.fixture
-def registries(region, school_a, school_b, school_elsewhere):
-    """Pilot sites and projects, counted by hand in the tests below."""
-    from documents.models import Document
-    from projects.models import PilotSite, Project, ProjectMetric
-
-    def doc(number, status="in_force", until=None):
-        return Document.objects.create(
-            authority=region,
-            number=number,
-            date_signed=datetime.date(2023, 1, 1),
-            title="О опорных площадках",
-            status=status,
-            effective_until=until,
-        )
-
-    in_force, repealed, expired = doc("1-р"), doc("2-р", "repealed"), doc("3-р", until=datetime.date(2025, 1, 1))
-    d = datetime.date
-    PilotSite.objects.create(organization=school_a, document=in_force, starts_on=d(2024, 1, 1))  # active
-    PilotSite.objects.create(
-        organization=school_a, document=in_force, starts_on=d(2025, 1, 1), level="regional"
-    )  # active
-    PilotSite.objects.create(organization=school_b, document=repealed, starts_on=d(2024, 1, 1))  # repealed
-    PilotSite.objects.create(organization=school_b, document=in_force, starts_on=d(2023, 1, 1), ends_on=d(2024, 12, 31))
-    PilotSite.objects.create(organization=school_elsewhere, document=expired, starts_on=d(2024, 1, 1))  # expired
-    PilotSite.objects.create(organization=school_elsewhere, document=in_force, starts_on=d(2026, 1, 1))  # not yet
-
-    def project(org, status, *metrics):
-        p = Project.objects.create(organization=org, title=f"Проект {org}", status=status)
-        for direction, target, actual in metrics:
-            ProjectMetric.objects.create(
-                project=p, name="м", unit="мин", direction=direction, target_value=target, actual_value=actual
-            )
-        return p
-
-    project(school_a, "completed", ("higher", 10, 12), ("lower", 5, 4))  # reached
-    project(school_a, "completed", ("higher", 10, 8))  # not reached
-    project(school_a, "completed", ("higher", 10, None))  # nothing to evaluate
-    project(school_a, "in_progress", ("higher", 10, 12))  # not completed
-    project(school_b, "draft")
-    project(school_elsewhere, "completed", ("lower", 5, 5), ("higher", None, 3))  # reached
+def _figures(result):
+    return {
+        method: (c.value, c.numerator, c.denominator) if c.denominator is not None else c.value
+        for method, c in result.items()
+    }
 
 
-def test_computed_indicators_for_the_region(registries):
-    result = computed_values(Organization.objects.all(), datetime.date(2025, 6, 30))
-    assert result[Method.PILOT_SITES].value == D(2)
-    assert result[Method.COMPLETED_PROJECTS].value == D(4)
-    orgs = result[Method.ORGS_WITH_COMPLETED]
-    assert (orgs.numerator, orgs.denominator, orgs.value) == (2, 3, D("66.7"))
-    goal = result[Method.PROJECTS_GOAL_REACHED]
-    assert (goal.numerator, goal.denominator, goal.value) == (2, 3, D("66.7"))
+def test_computed_indicators_count_what_was_true_in_each_period(registries):
+    """Hand-counted: three periods, an academic year among them."""
+    from tests.indicators.factories import period
+
+    orgs = Organization.objects.all()
+    # 2024: completed in the year: 10.03 (school_a, reached) and 20.11 (elsewhere, reached).
+    assert _figures(computed_values(orgs, period("year", 2024))) == {
+        Method.PILOT_SITES: D(3),  # on 31.12.2024: a's first, b's ending that day, elsewhere's until 01.01.2025
+        Method.COMPLETED_PROJECTS: D(2),
+        Method.ORGS_WITH_COMPLETED: (D("66.7"), 2, 3),  # a and elsewhere of a, b, elsewhere
+        Method.PROJECTS_GOAL_REACHED: (D("100.0"), 2, 2),
+    }
+    # 2025: 15.02 (a, missed), 30.06 (b, by its actual end, reached), 01.10 (a, nothing to evaluate).
+    assert _figures(computed_values(orgs, period("year", 2025))) == {
+        Method.PILOT_SITES: D(2),
+        Method.COMPLETED_PROJECTS: D(3),
+        Method.ORGS_WITH_COMPLETED: (D("100.0"), 3, 3),
+        Method.PROJECTS_GOAL_REACHED: (D("50.0"), 1, 2),
+    }
+    # Academic year 2024/2025 (01.09.2024–31.08.2025): 20.11, 15.02 and 30.06.
+    assert _figures(computed_values(orgs, period("academic", 2024))) == {
+        Method.PILOT_SITES: D(2),  # on 31.08.2025: a's two sites
+        Method.COMPLETED_PROJECTS: D(3),
+        Method.ORGS_WITH_COMPLETED: (D("100.0"), 3, 3),
+        Method.PROJECTS_GOAL_REACHED: (D("66.7"), 2, 3),
+    }
+    # 2023: nothing completed yet.
+    assert _figures(computed_values(orgs, period("year", 2023))) == {
+        Method.PILOT_SITES: D(1),  # b's site of 2023
+        Method.COMPLETED_PROJECTS: D(0),
+        Method.ORGS_WITH_COMPLETED: (D("0.0"), 0, 3),
+        Method.PROJECTS_GOAL_REACHED: (None, 0, 0),
+    }
 
 
 def test_computed_indicators_for_a_municipality(registries, municipality):
-    result = computed_values(Organization.objects.filter(municipality=municipality), datetime.date(2025, 6, 30))
-    assert result[Method.PILOT_SITES].value == D(2)
-    assert result[Method.COMPLETED_PROJECTS].value == D(3)
-    assert result[Method.ORGS_WITH_COMPLETED].value == D("50.0")
-    assert result[Method.PROJECTS_GOAL_REACHED].value == D("50.0")
+    from tests.indicators.factories import period
+
+    result = computed_values(Organization.objects.filter(municipality=municipality), period("year", 2024))
+    assert _figures(result) == {
+        Method.PILOT_SITES: D(2),
+        Method.COMPLETED_PROJECTS: D(1),
+        Method.ORGS_WITH_COMPLETED: (D("50.0"), 1, 2),
+        Method.PROJECTS_GOAL_REACHED: (D("100.0"), 1, 1),
+    }
 
 
-def test_pilot_sites_follow_their_dates(registries):
-    # On 1 June 2024 the expired document was in force and school_b's second site was running.
-    result = computed_values(Organization.objects.all(), datetime.date(2024, 6, 1))
-    assert result[Method.PILOT_SITES].value == D(3)
+def test_a_project_completed_today_does_not_change_past_periods(registries, school_b, office):
+    from projects.models import Project, ProjectMetric
+    from projects.services import project_complete
+    from tests.indicators.factories import period
+
+    orgs = Organization.objects.all()
+    before = _figures(computed_values(orgs, period("year", 2024)))
+    late = Project.objects.create(organization=school_b, title="Сегодня", status="in_progress")
+    ProjectMetric.objects.create(project=late, name="м", unit="мин", direction="higher", target_value=1, actual_value=1)
+    project_complete(actor=office, project=late)
+    assert _figures(computed_values(orgs, period("year", 2024))) == before
+    this_year = period("year", timezone.localdate().year)
+    assert late in computed_basis(Method.COMPLETED_PROJECTS, orgs, this_year).numerator
 
 
-def test_computed_indicators_take_four_queries_at_most(registries, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
-        computed_values(Organization.objects.all(), datetime.date(2025, 6, 30))
+def test_each_figure_is_the_count_of_its_drill_through_rows(registries):
+    from tests.indicators.factories import period
+
+    year = period("year", 2025)
+    orgs = Organization.objects.all()
+    figures = computed_values(orgs, year)
+    for method, figure in figures.items():
+        basis = computed_basis(method, orgs, year)
+        if figure.denominator is None:
+            assert basis.numerator.count() == figure.value
+        else:
+            assert (basis.numerator.count(), basis.denominator.count()) == (figure.numerator, figure.denominator)
+    reached = computed_basis(Method.PROJECTS_GOAL_REACHED, orgs, year).numerator
+    assert [p.organization.short_name for p in reached] == ["МОУ «СОШ № 15»"]
+
+
+def test_computed_indicators_take_six_queries_at_most(registries, django_assert_max_num_queries):
+    from tests.indicators.factories import period
+
+    year = period("year", 2025)
+    with django_assert_max_num_queries(6):
+        computed_values(Organization.objects.all(), year)
