@@ -230,7 +230,15 @@ class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
     search_fields = ["title", "problem", "organization__short_name", "leader"]
     autocomplete_fields = ["organization"]
     filter_horizontal = ["tools"]
-    readonly_fields = ["status", "review_comment", "submitted_at", "created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "review_comment",
+        "submitted_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "from_proposal",
+    ]
     inlines = [MetricInline, TeamInline, AttachmentInline, TransitionInline]
     actions = [_make_action(name) for name in REVIEW_ACTIONS]
     list_per_page = 50
@@ -243,10 +251,26 @@ class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
         ),
         (_("Passport"), {"fields": ["problem", "goal", "leader", "sponsor", "tools", "risks", "results"]}),
         (_("Dates"), {"fields": ["planned_start", "planned_end", "actual_start", "actual_end", "submitted_at"]}),
-        (_("Record"), {"fields": ["created_by", "created_at", "updated_at"]}),
+        (_("Record"), {"fields": ["created_by", "created_at", "updated_at", "from_proposal"]}),
     ]
 
     change_form_template = "admin/projects/project/change_form.html"
+
+    @admin.display(description=_("made from the proposal"))
+    def from_proposal(self, obj):
+        """The proposal(s) the project was made from: number (a link) and text."""
+        from django.urls import reverse
+        from django.utils.html import format_html_join
+
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = obj.proposals.only("pk", "number", "text", "project_id").order_by("pk")
+        html = format_html_join(
+            "",
+            '<p><a href="{}">{}</a><br><span class="text-prewrap">{}</span></p>',
+            ((reverse("admin:proposals_proposal_change", args=[p.pk]), p.number, p.text) for p in rows),
+        )
+        return html or "—"
 
     @property
     def export_formats(self):

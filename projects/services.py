@@ -30,6 +30,7 @@ from projects.models import (
     AttachmentKind,
     Project,
     ProjectAttachment,
+    ProjectStage,
     ProjectStatus,
     ProjectTransition,
 )
@@ -54,6 +55,7 @@ PASSPORT_FIELDS = (
     "actual_start",
     "actual_end",
 )
+STAGE_ORDER = list(ProjectStage)
 # Fields a coordinator may still change once the project is approved.
 RESULT_FIELDS = ("stage", "results", "actual_start", "actual_end")
 
@@ -345,6 +347,9 @@ def project_complete(*, actor, project: Project, comment: str = "") -> Project:
         )
     if project.actual_end is None:
         project.actual_end = timezone.localdate()
+    # Completion closes the project's own stages; «тиражирование» comes after, when others repeat it.
+    if STAGE_ORDER.index(project.stage) < STAGE_ORDER.index(ProjectStage.CONSOLIDATION):
+        project.stage = ProjectStage.CONSOLIDATION
     _transition(project, actor=actor, to_status=ProjectStatus.COMPLETED, comment=(comment or "").strip())
     _notify_coordinators(
         project,

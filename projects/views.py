@@ -267,6 +267,9 @@ def cabinet_project(request: HttpRequest, pk: int) -> HttpResponse:
             "tools": list(project.tools.all()),
             "attachments": list(project.attachments.all()),
             "transitions": list(project.transitions.select_related("actor")),
+            # The proposal the project was made from: its number and text, never its author.
+            "proposals": list(project.proposals.only("pk", "number", "text", "project_id").order_by("pk")),
+            "is_office": user_scope(request.user).is_office,
             "missing": missing_for_submission(project) if project.is_editable else [],
             "upload_form": AttachmentForm() if (project.is_editable or project.accepts_results) else None,
         },

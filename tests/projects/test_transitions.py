@@ -200,3 +200,24 @@ def test_tool_changes_are_in_the_history(project_in, coordinator_a):
     latest = project.history.first()
     assert latest.title == "С инструментом"
     assert [t.leantool.name for t in latest.tools.all()] == ["5S"]
+
+
+def test_completing_closes_the_stages(project_in, office):
+    """«Завершён · Этап: Диагностика» no more: completion moves the stage to «Закрепление результатов»."""
+    from projects.models import ProjectStage
+
+    project = project_in(ProjectStatus.IN_PROGRESS, stage=ProjectStage.DIAGNOSTICS)
+    project.metrics.update(actual_value=1)
+    TRANSITIONS["complete"](actor=office, project=project)
+    project.refresh_from_db()
+    assert (project.status, project.stage) == (ProjectStatus.COMPLETED, ProjectStage.CONSOLIDATION)
+
+
+def test_completing_keeps_replication(project_in, office):
+    from projects.models import ProjectStage
+
+    project = project_in(ProjectStatus.IN_PROGRESS, stage=ProjectStage.REPLICATION)
+    project.metrics.update(actual_value=1)
+    TRANSITIONS["complete"](actor=office, project=project)
+    project.refresh_from_db()
+    assert project.stage == ProjectStage.REPLICATION

@@ -129,3 +129,22 @@ def test_publication_can_be_withdrawn_and_needs_consent(office):
     services.proposal_answer(actor=office, proposal=refused, answer="Ответ")
     with pytest.raises(ValidationError):
         services.proposal_set_published(actor=office, proposal=refused, published=True)
+
+
+def test_a_project_made_from_a_proposal_shows_it_in_the_cabinet_and_the_back_office(
+    client, office, school_b, coordinator_b
+):
+    from django.urls import reverse
+
+    proposal = ProposalFactory(text="Справки выдают неделю; выдавать в день обращения.", email="author@example.org")
+    services.proposal_convert(actor=office, proposal=proposal, organization=school_b, title="Справки в день обращения")
+    project = Project.objects.get()
+    client.force_login(coordinator_b)
+    html = client.get(reverse("projects:cabinet_project", args=[project.pk])).content.decode()
+    assert proposal.number in html and "Справки выдают неделю" in html
+    assert "author@example.org" not in html  # never the author's details
+    assert reverse("admin:proposals_proposal_change", args=[proposal.pk]) not in html
+    client.force_login(office)
+    html = client.get(reverse("admin:projects_project_change", args=[project.pk])).content.decode()
+    assert reverse("admin:proposals_proposal_change", args=[proposal.pk]) in html
+    assert proposal.number in html and "Справки выдают неделю" in html
