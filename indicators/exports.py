@@ -20,7 +20,6 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from indicators import conf
-from indicators.facts import RollUp, iter_org_facts
 from indicators.models import Indicator, Period, ValueStatus
 from indicators.xlsx import FastRowWorksheet
 from leanedu.models import Organization
@@ -359,101 +358,154 @@ def flat_xlsx(values, period: Period) -> str:
     return handle.name
 
 
-def official_xlsx(values, period: Period, *, municipality: Organization | None = None) -> str:
-    """The office's official table (№ п/п, показатель, единица, базовое,
-    целевое, факт, % выполнения) by municipality and by organisation, from
-    approved values only. Returns the temp file's path."""
-    approved = values.filter(status=ValueStatus.APPROVED)
-    if municipality is not None:
-        approved = approved.filter(organization__municipality=municipality)
-    indicators = {i.pk: i for i in Indicator.objects.entered()}
+def _print_setup(sheet, header_row: int, last_row: int, last_col: int) -> None:
+    """A4 landscape, one page wide, the header repeated, «Стр. N из M», the
+    print area and the panes frozen under the header."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    sheet.repeat_rows(header_row)
+    sheet.set_footer("&CСтр. &P из &N")
+    sheet.print_area(0, 0, last_row, last_col)
+    sheet.freeze_panes(header_row + 1, 0)
+
+
+def _heading(sheet, fmt, report, last_col: int, subtitle: str = "") -> int:
+    """The heading rows (authority, title, period, legal basis); returns the next row."""
+    lines = [
+        (report.authority_name, fmt["h_authority"], 18),
+        (report.title + (f". {subtitle}" if subtitle else ""), fmt["h_title"], 36),
+        (report.period_line, fmt["h_period"], 18),
+        (report.basis_line, fmt["h_basis"], 30),
+    ]
+    for r, (text, style, height) in enumerate(lines):
+        sheet.set_row(r, height)
+        sheet.merge_range(r, 0, r, last_col, text, style)
+    return len(lines) + 1
+
+
+def _official_formats(workbook) -> dict:
+    base = {"border": 1, "valign": "top", "font_size": 10}
+    group = {**base, "bold": True}
+    fmt = {
+        "h_authority": workbook.add_format({"bold": True, "align": "center", "font_size": 12}),
+        "h_title": workbook.add_format(
+            {"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True, "font_size": 13}
+        ),
+        "h_period": workbook.add_format({"align": "center", "font_size": 11}),
+        "h_basis": workbook.add_format({"italic": True, "align": "center", "valign": "top", "text_wrap": True}),
+        "header": workbook.add_format(
+            {**base, "bold": True, "text_wrap": True, "valign": "vcenter", "align": "center", "bg_color": "#DDE4EE"}
+        ),
+        "text": workbook.add_format({**base, "text_wrap": True}),
+        "center": workbook.add_format({**base, "align": "center"}),
+        "sign": workbook.add_format({"font_size": 11}),
+        "sign_date": workbook.add_format({"font_size": 11, "num_format": "dd.mm.yyyy", "align": "left"}),
+    }
+    for kind, color in (("total", "#C9D3E3"), ("subtotal", "#E4E9F1"), ("organization", "#F4F4F4")):
+        fmt[kind] = workbook.add_format({**group, "bg_color": color})
+        fmt[f"{kind}_text"] = workbook.add_format({**group, "bg_color": color, "text_wrap": True})
+    for decimals in (0, 1, 2):
+        fmt[f"num{decimals}"] = workbook.add_format(
+            {**base, "num_format": "0" if not decimals else "0." + "0" * decimals}
+        )
+    return fmt
+
+
+def official_xlsx(report) -> str:
+    """The official report (``indicators.official.OfficialReport``) as XLSX,
+    ready to print and sign: sheet «Отчёт» and sheet «Полнота отчётности».
+    Returns the temp file's path."""
+    from indicators.official import COMPLETENESS_HEADER, HEADER, decimals_of
+
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
     handle.close()
     workbook = _workbook(handle.name)
-    fmt = _formats(workbook)
-    exported = timezone.localdate()
-    order = [
-        "organization__municipality__short_name",
-        "organization__municipality_id",
-        "organization__short_name",
-        "organization_id",
-        "indicator__sort_order",
-        "indicator_id",
-    ]
+    workbook.set_properties(
+        {"title": report.title, "author": report.signature.prepared_by, "company": report.authority_name}
+    )
+    fmt = _official_formats(workbook)
+    last_col = len(HEADER) - 1
 
-    def start(sheet, title):
-        for col, width in enumerate([8, 70, 14, 14, 14, 14, 13]):
-            sheet.set_column(col, col, width)
-        _title(sheet, fmt, title, period, exported)
-        sheet.write_row(4, 0, OFFICIAL_HEADER, fmt["header"])
-        sheet.freeze_panes(5, 0)
-        return 5
-
-    line_formats = [fmt["int"], fmt["text"], fmt["text"], fmt["number"], fmt["number"], fmt["number"], fmt["percent"]]
-    group_formats = [fmt["group"]] * 7
-    units = {pk: unit_label(i) for pk, i in indicators.items()}
-
-    def write_line(sheet, r, number, indicator, baseline, target, fact, percent):
+    sheet = workbook.add_worksheet("Отчёт", worksheet_class=FastRowWorksheet)
+    for col, width in enumerate([7, 10, 62, 13, 13, 13, 13, 13]):
+        sheet.set_column(col, col, width)
+    header_row = _heading(sheet, fmt, report, last_col)
+    sheet.set_row(header_row, 32)
+    sheet.write_row(header_row, 0, HEADER, fmt["header"])
+    r = header_row
+    text, center = fmt["text"], fmt["center"]
+    percent_fmt = fmt["num1"]
+    units: dict[int, str] = {}
+    for line in report.lines():
+        r += 1
+        if line.kind != "indicator":
+            style = fmt[line.kind]
+            sheet.write_plain_row(
+                r,
+                [None, None, line.title, None, None, None, None, None],
+                [style, style, fmt[f"{line.kind}_text"], style, style, style, style, style],
+            )
+            continue
+        indicator = line.indicator
+        unit = units.get(indicator.pk)
+        if unit is None:
+            unit = units[indicator.pk] = unit_label(indicator)
+        number = fmt[f"num{decimals_of(indicator)}"]
         sheet.write_plain_row(
             r,
             [
-                number,
+                line.number,
+                indicator.code,
                 indicator.name,
-                units[indicator.pk],
-                _float(baseline),
-                _float(target),
-                _float(fact),
-                _float(percent),
+                unit,
+                _float(line.baseline),
+                _float(line.target),
+                _float(line.fact),
+                _float(line.percent),
             ],
-            line_formats,
+            [center, center, text, center, number, number, number, percent_fmt],
         )
+    r = _signature_block(sheet, fmt, report, r + 2)
+    _print_setup(sheet, header_row, r, last_col)
 
-    def write_group(sheet, r, title):
-        sheet.write_plain_row(r, [None, title, None, None, None, None, None], group_formats)
-
-    # Sheet 1: by municipality — organisations' facts rolled up per municipality, streamed in order.
-    sheet = workbook.add_worksheet("По муниципалитетам", worksheet_class=FastRowWorksheet)
-    r = start(sheet, "Целевые показатели результативности внедрения бережливых технологий по муниципалитетам")
-    current_muni, buckets = None, {}
-
-    def flush(r):
-        if current_muni is None:
-            return r
-        write_group(sheet, r, current_muni)
+    sheet = workbook.add_worksheet("Полнота отчётности", worksheet_class=FastRowWorksheet)
+    for col, width in enumerate([7, 40, 60, 16, 16]):
+        sheet.set_column(col, col, width)
+    last = len(COMPLETENESS_HEADER) - 1
+    header_row = _heading(sheet, fmt, report, last, "Полнота отчётности")
+    sheet.set_row(header_row, 32)
+    sheet.write_row(header_row, 0, COMPLETENESS_HEADER, fmt["header"])
+    r = header_row
+    for n, (muni, name, got, expected) in enumerate(report.missing(), start=1):
         r += 1
-        for n, (_indicator_id, bucket) in enumerate(
-            sorted(buckets.items(), key=lambda item: (item[1].indicator.sort_order, item[0])), start=1
-        ):
-            write_line(sheet, r, n, bucket.indicator, bucket.baseline, bucket.target, bucket.fact, bucket.percent)
-            r += 1
-        return r
-
-    for row, indicator, fact, _percent in iter_org_facts(approved, period, indicators, order):
-        muni = row["organization__municipality__short_name"] or ""
-        if muni != current_muni:
-            r = flush(r)
-            current_muni, buckets = muni, {}
-        bucket = buckets.get(indicator.pk)
-        if bucket is None:
-            bucket = buckets[indicator.pk] = RollUp(indicator)
-        bucket.add(fact, row["target"], row["baseline_value"])
-    flush(r)
-
-    # Sheet 2: by organisation.
-    sheet = workbook.add_worksheet("По организациям", worksheet_class=FastRowWorksheet)
-    r = start(sheet, "Целевые показатели результативности внедрения бережливых технологий по организациям")
-    current_org, n = None, 0
-    for row, indicator, fact, percent in iter_org_facts(approved, period, indicators, order):
-        if row["organization_id"] != current_org:
-            current_org, n = row["organization_id"], 0
-            title = f"{row['organization__short_name']} ({row['organization__municipality__short_name'] or ''})"
-            write_group(sheet, r, title)
-            r += 1
-        n += 1
-        write_line(sheet, r, n, indicator, row["baseline_value"], row["target"], fact, percent)
+        sheet.write_plain_row(r, [n, muni, name, got, expected], [center, text, text, fmt["num0"], fmt["num0"]])
+    if r == header_row:
         r += 1
+        sheet.write_plain_row(
+            r, [None, None, "Все организации представили утверждённые значения.", None, None], [text] * 5
+        )
+    _print_setup(sheet, header_row, r, last)
     workbook.close()
     return handle.name
+
+
+def _signature_block(sheet, fmt, report, r: int) -> int:
+    """Head of the body (signs), who prepared the report and their phone, the date."""
+    sign, s = fmt["sign"], report.signature
+    sheet.write_string(r, 1, s.head_position or "Руководитель", sign)
+    sheet.write_string(r, 5, "______________", sign)
+    sheet.write_string(r, 6, s.head_name, sign)
+    r += 2
+    prepared = ", ".join(part for part in (s.prepared_by, s.prepared_position) if part)
+    sheet.write_string(r, 1, f"Исполнитель: {prepared}", sign)
+    r += 1
+    sheet.write_string(r, 1, f"Телефон: {s.phone}" if s.phone else "Телефон:", sign)
+    r += 1
+    sheet.write_string(r, 1, "Дата:", sign)
+    sheet.write_datetime(r, 2, datetime.datetime.combine(s.date, datetime.time()), fmt["sign_date"])
+    return r
 
 
 TEMPLATE_HEADER = [

@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.reports_index, name="index"),
     path("official.xlsx", views.report_official_xlsx, name="official_xlsx"),
+    path("official.pdf", views.report_official_pdf, name="official_pdf"),
     path("values.xlsx", views.report_values_xlsx, name="values_xlsx"),
     path("values.csv", views.report_values_csv, name="values_csv"),
     path("import/template.xlsx", views.import_template, name="import_template"),

@@ -35,6 +35,7 @@ from indicators.facts import (
 from indicators.forms import EntryGridForm, EntryPeriodForm, FilterForm, ImportForm, ReportForm
 from indicators.imports import import_preview, values_import
 from indicators.models import Indicator, Period, PeriodKind, Value, ValueStatus
+from indicators.official import official_report
 from indicators.services import can_review, values_save
 from leanedu.fragments import render_with_fragment
 from leanedu.models import Organization
@@ -385,15 +386,13 @@ def _report_params(request):
     return form.cleaned_data["period"], municipality, separator
 
 
-def _file_response(path: str, filename: str) -> FileResponse:
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _file_response(path: str, filename: str, content_type: str = XLSX_TYPE) -> FileResponse:
     handle = open(path, "rb")  # noqa: SIM115 — FileResponse closes it
     os.unlink(path)  # the open handle keeps the data until the response is sent
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
 
 
 def _scoped_values(request, municipality):
@@ -403,13 +402,29 @@ def _scoped_values(request, municipality):
     return values
 
 
+def _official_name(period, municipality, extension: str) -> str:
+    where = f" {municipality.short_name}" if municipality is not None else ""
+    return f"Отчёт о целевых показателях {period.code}{where}.{extension}".replace("/", "-").replace('"', "")
+
+
 @reports_access
 def report_official_xlsx(request: HttpRequest) -> HttpResponse:
     period, municipality, _sep = _report_params(request)
     if period is None:
         return redirect("reports:index")
-    path = exports.official_xlsx(_scoped_values(request, municipality), period)
-    return _file_response(path, f"indicators-official-{period.code}.xlsx")
+    path = exports.official_xlsx(official_report(request.user, period, municipality))
+    return _file_response(path, _official_name(period, municipality, "xlsx"))
+
+
+@reports_access
+def report_official_pdf(request: HttpRequest) -> HttpResponse:
+    from indicators.pdf import official_pdf
+
+    period, municipality, _sep = _report_params(request)
+    if period is None:
+        return redirect("reports:index")
+    path = official_pdf(official_report(request.user, period, municipality))
+    return _file_response(path, _official_name(period, municipality, "pdf"), content_type="application/pdf")
 
 
 @reports_access

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from leanedu.models import Organization, OrganizationKind
+from leanedu.models import Membership, Organization, OrganizationKind
 from leanedu.roles import Role
 
 REGION_MINISTRY = "Минобрнауки Челябинской области"
@@ -90,6 +90,12 @@ DEMO_ACCOUNTS = [
     ("coordinator2", "Татьяна", "Морозова", Role.COORDINATOR, "МДОУ «Детский сад № 4»"),
 ]
 
+# Who prepares the official report: position and work phone for its signature block.
+DEMO_POSITIONS = {
+    "official": ("Главный специалист Управления образования", "+7 (35163) 2-21-43"),
+    "region": ("Консультант отдела общего образования", "+7 (351) 263-88-07"),
+}
+
 
 @dataclass
 class SeedContext:
@@ -158,6 +164,8 @@ def seed(ctx: SeedContext) -> None:
             "kind": OrganizationKind.REGION_AUTHORITY,
             "website": "https://minobr74.ru",
             "address": "454113, г. Челябинск, пл. Революции, д. 4",
+            "head_position": "Министр образования и науки Челябинской области",
+            "head_name": "А. И. Кравченко",
         },
     )
     troitsk, _ = Organization.objects.get_or_create(
@@ -167,6 +175,8 @@ def seed(ctx: SeedContext) -> None:
             "full_name": "Управление образования администрации города Троицка Челябинской области",
             "kind": OrganizationKind.MUNICIPAL_AUTHORITY,
             "address": "457100, Челябинская обл., г. Троицк, ул. им. В. И. Ленина, д. 19",
+            "head_position": "Начальник Управления образования администрации города Троицка",
+            "head_name": "С. В. Иванова",
         },
     )
     for short_name, full_name, kind in TROITSK_ORGANIZATIONS:
@@ -189,7 +199,10 @@ def _seed_accounts(ctx: SeedContext) -> None:
             user.set_password(ctx.password)
             user.save()
         organization = ctx.org(org_name)
-        membership_grant(actor=None, user=user, organization=organization, role=role)
+        membership = membership_grant(actor=None, user=user, organization=organization, role=role)
+        position, phone = DEMO_POSITIONS.get(username, ("", ""))
+        if position and not membership.position:
+            Membership.objects.filter(pk=membership.pk).update(position=position, phone=phone)
         ctx.accounts.append((username, str(Role(role).label), organization.short_name))
 
 

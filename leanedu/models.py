@@ -66,6 +66,11 @@ class Organization(models.Model):
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("public e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # An authority's head signs its official reports (the signature block).
+    head_position = models.CharField(
+        _("head's position"), max_length=300, blank=True, help_text=_("E.g. «Начальник Управления образования».")
+    )
+    head_name = models.CharField(_("head's name"), max_length=200, blank=True, help_text=_("E.g. «С. В. Иванова»."))
 
     history = HistoricalRecords()
     objects = OrganizationQuerySet.as_manager()
@@ -128,6 +133,7 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     position = models.CharField(_("position"), max_length=200, blank=True)
+    phone = models.CharField(_("work phone"), max_length=50, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()

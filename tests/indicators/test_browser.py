@@ -58,15 +58,15 @@ def test_enter_submit_approve_and_download(page, school_a, municipality, indicat
     log_in(page, "chief")
     page.goto(f"{page.base_url}/reports/?period={year.pk}")
     with page.expect_download() as info:
-        page.get_by_role("link", name="Официальная таблица (XLSX)").click()
-    assert info.value.suggested_filename == "indicators-official-2025.xlsx"
+        page.get_by_role("link", name="Официальный отчёт (XLSX)").click()
+    assert info.value.suggested_filename == "Отчёт о целевых показателях 2025.xlsx"
     with open(info.value.path(), "rb") as handle:
         workbook = load_workbook(io.BytesIO(handle.read()))
-    rows = [[c.value for c in row] for row in workbook["По организациям"].iter_rows(min_row=6)]
-    assert rows[0][1].startswith(school_a.short_name)
-    assert rows[1][:3] == [1, trained.name, "чел."] and rows[1][5] == 7
-    assert rows[2][1] == share.name and rows[2][5] == 45.5
-    assert rows[3][1] == waiting.name and rows[3][5] == 12
+    rows = [[c.value for c in row] for row in workbook["Отчёт"].iter_rows(min_row=7, max_col=8)]
+    first = [n for n, row in enumerate(rows) if row[2] == school_a.short_name][0]
+    assert rows[first + 1][:4] == [1, trained.code, trained.name, "чел."] and rows[first + 1][6] == 7
+    assert rows[first + 2][2] == share.name and rows[first + 2][6] == 45.5
+    assert rows[first + 3][2] == waiting.name and rows[first + 3][6] == 12
 
 
 def test_no_serious_violations_on_the_dashboard_and_indicator_page(page, reported, indicators, year_2025):

@@ -178,3 +178,18 @@ def test_computed_indicators_take_six_queries_at_most(registries, django_assert_
     year = period("year", 2025)
     with django_assert_max_num_queries(6):
         computed_values(Organization.objects.all(), year)
+
+
+def test_computed_values_per_municipality_in_six_queries_equal_one_by_one(
+    registries, municipality, other_municipality, django_assert_max_num_queries
+):
+    from indicators.facts import computed_values_by
+    from tests.indicators.factories import period
+
+    orgs = Organization.objects.all()
+    for p in (period("year", 2024), period("year", 2025), period("academic", 2024)):
+        with django_assert_max_num_queries(6):
+            grouped = computed_values_by(orgs, p)
+        for muni in (municipality, other_municipality):
+            one = computed_values(Organization.objects.filter(municipality=muni), p)
+            assert _figures(grouped[muni.pk]) == _figures(one)

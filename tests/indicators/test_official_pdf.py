@@ -1,0 +1,112 @@
+"""The official report as a PDF: its text, pages, repeated header, tags."""
+
+import io
+import re
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from indicators.models import ValueStatus
+from tests.indicators.factories import ValueFactory, quarter
+
+pytestmark = pytest.mark.django_db
+
+
+def _pdf(client, user, **params):
+    client.force_login(user)
+    response = client.get(reverse("reports:official_pdf"), params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    return PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+
+
+@pytest.fixture
+def many_schools(reported, municipality, indicators):
+    """Twelve more schools: enough rows for the table to run over several pages."""
+    from tests.factories import SchoolFactory
+
+    for n in range(12):
+        school = SchoolFactory(short_name=f"МОУ «Школа № {100 + n}»", parent=municipality)
+        for indicator in indicators:
+            ValueFactory(
+                organization=school,
+                indicator=indicator,
+                period=quarter(2025, 1),
+                value=n + 1,
+                status=ValueStatus.APPROVED,
+            )
+
+
+def _structure(reader):
+    """Every structure element's type, walking the tree from the catalog's StructTreeRoot."""
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    seen, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        node = node.get_object()
+        kids = node.get("/K")
+        if "/S" in node:
+            seen.append((node["/S"], node.get("/A", {}).get("/Scope") if "/A" in node else None))
+        if kids is None:
+            continue
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+                stack.append(kid)
+    return seen
+
+
+def test_pdf_has_the_heading_table_signature_and_page_numbers(
+    client, regional_official, region, year_2025, many_schools, indicators
+):
+    reader = _pdf(client, regional_official, period=year_2025.pk)
+    pages = [page.extract_text() for page in reader.pages]
+    text = "\n".join(pages)
+    assert region.full_name in pages[0]
+    assert "Отчёт о достижении целевых показателей результативности внедрения бережливых технологий" in pages[0]
+    assert "за 2025 год (01.01.2025 – 31.12.2025)" in pages[0]
+    assert "Итого: Управление образования г. Троицка" in text and "МОУ «Школа № 111»" in text
+    trained = indicators[0]
+    assert "T-TRAINED" in text and trained.name in text
+    assert "271,4" in text  # the region's % of target of T-TRAINED: (112 + 78) of 70, with a decimal comma
+    assert "Исполнитель:" in text and "Дата:" in text
+    assert "Полнота отчётности" in pages[-1]
+    total = len(reader.pages)
+    assert total >= 3
+    for n, page in enumerate(pages, start=1):
+        assert f"Стр. {n} из {total}" in page
+
+
+def test_pdf_repeats_the_table_header_on_every_page_of_the_table(client, regional_official, year_2025, many_schools):
+    reader = _pdf(client, regional_official, period=year_2025.pk)
+    table_pages = [page.extract_text() for page in reader.pages][:-1]
+    assert len(table_pages) >= 2
+    for page in table_pages:
+        assert re.search(r"№\s*п/п\s*Код\s*Показатель", page)
+        assert "% выполнения" in page
+
+
+def test_pdf_is_tagged_for_screen_readers(client, regional_official, year_2025, many_schools):
+    reader = _pdf(client, regional_official, period=year_2025.pk)
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "ru-RU"
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    kinds = Counter(kind for kind, _scope in _structure(reader))
+    assert kinds["/H1"] == 1 and kinds["/H2"] == 1 and kinds["/Table"] == 2
+    column_headers = [scope for kind, scope in _structure(reader) if kind == "/TH" and scope == "/Column"]
+    assert len(column_headers) == 8 + 5  # the report's header row and the completeness list's, once each
+    assert kinds["/TR"] > 50 and kinds["/TD"] > 8 * 50
+    assert all(page.get("/StructParents") is not None for page in reader.pages)
+
+
+def test_pdf_of_a_municipality_holds_only_it(client, official, year_2025, many_schools, municipality):
+    text = "\n".join(page.extract_text() for page in _pdf(client, official, period=year_2025.pk).pages)
+    assert municipality.full_name in text
+    assert "Пласт" not in text
+
+
+def test_coordinators_may_not_download_the_pdf(client, coordinator_a, year_2025):
+    client.force_login(coordinator_a)
+    assert client.get(reverse("reports:official_pdf"), {"period": year_2025.pk}).status_code == 403
