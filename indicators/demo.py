@@ -109,15 +109,6 @@ ENTERED = [
         2,
     ),
     (
-        "BT-19",
-        "Число проектов, тиражированных в другие организации",
-        Unit.UNITS,
-        Direction.HIGHER,
-        Aggregation.SUM,
-        0,
-        1,
-    ),
-    (
         "BT-20",
         "Время формирования отчётности для органа управления",
         Unit.HOURS,
@@ -129,6 +120,8 @@ ENTERED = [
 ]
 
 COMPUTED = [
+    # Entered by hand until the portal counted «Повторить у себя» (indicators migration 0004).
+    ("BT-19", "Число проектов, тиражированных в другие организации", Unit.UNITS, Method.REPLICATIONS),
     ("BT-C1", "Число опорных площадок по бережливым технологиям", Unit.UNITS, Method.PILOT_SITES),
     ("BT-C2", "Число завершённых проектов по бережливым технологиям", Unit.UNITS, Method.COMPLETED_PROJECTS),
     ("BT-C3", "Доля организаций, завершивших хотя бы один проект", Unit.PERCENT, Method.ORGS_WITH_COMPLETED),

@@ -400,6 +400,10 @@ COMPUTED_FORMULAS = {
         "Organisations that had completed at least one project by the end of the period ÷ all education "
         "organisations × 100 %."
     ),
+    Method.REPLICATIONS: _(
+        "Number of projects of other organisations that repeat a standard solution of these organisations "
+        "(«Повторить у себя») and were approved within the period."
+    ),
     Method.PROJECTS_GOAL_REACHED: _(
         "Projects completed within the period whose every metric with a goal and an actual value reached the goal ÷ "
         "projects completed within the period with at least one such metric × 100 %. A metric reached its goal when "
@@ -422,6 +426,8 @@ class Basis:
     kind: str
     numerator: QuerySet
     denominator: QuerySet | None = None
+    # The path from a counted row to the organisation it is counted for.
+    organization_path: str = "organization"
 
 
 @dataclass(frozen=True)
@@ -459,13 +465,16 @@ def computed_basis(method: str, organizations, period: Period) -> Basis | None:
         return Basis(BasisKind.ORGANIZATIONS, orgs.filter(Exists(completed_by_end)), orgs)
     if method == Method.PROJECTS_GOAL_REACHED:
         return Basis(BasisKind.PROJECTS, completed_in_period.goal_reached(), completed_in_period.goal_evaluable())
+    if method == Method.REPLICATIONS:
+        copies = Project.objects.filter(source__organization__in=orgs).replications_between(since, until)
+        return Basis(BasisKind.PROJECTS, copies, organization_path="source__organization")
     return None
 
 
 def computed_values(organizations, period: Period) -> dict[str, Computed]:
     """Every computed indicator for the education organisations in
     ``organizations`` (an Organization queryset) in ``period``: one count per
-    numerator and denominator (six small queries)."""
+    numerator and denominator (seven small queries)."""
     result = {}
     for method in COMPUTED_FORMULAS:
         basis = computed_basis(method, organizations, period)
@@ -480,7 +489,7 @@ def computed_values(organizations, period: Period) -> dict[str, Computed]:
 
 def computed_values_by(organizations, period: Period, field: str = "municipality_id") -> dict[int, dict[str, Computed]]:
     """``computed_values`` per group of organisations (by default per
-    municipality) in one grouped count per numerator and denominator: six
+    municipality) in one grouped count per numerator and denominator: seven
     queries whatever the number of groups. A group without rows has zero counts."""
     from collections import defaultdict
 
@@ -488,7 +497,7 @@ def computed_values_by(organizations, period: Period, field: str = "municipality
     keys: set = set()
     for method in COMPUTED_FORMULAS:
         basis = computed_basis(method, organizations, period)
-        path = field if basis.kind == BasisKind.ORGANIZATIONS else f"organization__{field}"
+        path = field if basis.kind == BasisKind.ORGANIZATIONS else f"{basis.organization_path}__{field}"
 
         def grouped(rows, path=path):
             return dict(rows.order_by().values(path).annotate(n=Count("pk")).values_list(path, "n"))
@@ -507,6 +516,9 @@ def computed_values_by(organizations, period: Period, field: str = "municipality
                 d = denominator.get(key, 0)
                 result[key][method] = Computed(_share(n, d), n, d)
     return result
+
+
+COUNTS = (Method.PILOT_SITES, Method.COMPLETED_PROJECTS, Method.REPLICATIONS)
 
 
 def no_computed_values() -> dict[str, Computed]:

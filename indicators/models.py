@@ -45,6 +45,7 @@ class Method(models.TextChoices):
     COMPLETED_PROJECTS = "completed_projects", _("Computed: number of completed projects")
     ORGS_WITH_COMPLETED = "orgs_with_completed", _("Computed: share of organisations with a completed project")
     PROJECTS_GOAL_REACHED = "projects_goal_reached", _("Computed: share of projects that reached their goal")
+    REPLICATIONS = "replications", _("Computed: number of projects repeated in other organisations")
 
 
 class Aggregation(models.TextChoices):

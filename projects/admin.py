@@ -238,6 +238,7 @@ class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
         "created_at",
         "updated_at",
         "from_proposal",
+        "source",
     ]
     inlines = [MetricInline, TeamInline, AttachmentInline, TransitionInline]
     actions = [_make_action(name) for name in REVIEW_ACTIONS]
@@ -251,7 +252,7 @@ class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
         ),
         (_("Passport"), {"fields": ["problem", "goal", "leader", "sponsor", "tools", "risks", "results"]}),
         (_("Dates"), {"fields": ["planned_start", "planned_end", "actual_start", "actual_end", "submitted_at"]}),
-        (_("Record"), {"fields": ["created_by", "created_at", "updated_at", "from_proposal"]}),
+        (_("Record"), {"fields": ["created_by", "created_at", "updated_at", "from_proposal", "source"]}),
     ]
 
     change_form_template = "admin/projects/project/change_form.html"

@@ -152,6 +152,7 @@ class ShowcaseFilterForm(forms.Form):
         label=_("Municipality"), queryset=Organization.objects.municipalities(), required=False, empty_label=_("Any")
     )
     replicable = forms.BooleanField(label=_("Standard solutions only"), required=False)
+    repeated = forms.BooleanField(label=_("Repeated in other organisations"), required=False)
     # Set by the links on pilot-site cards: one organisation's projects.
     organization = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
@@ -171,6 +172,32 @@ class ShowcaseFilterForm(forms.Form):
             qs = qs.filter(organization__municipality=data["municipality"])
         if data["replicable"]:
             qs = qs.filter(is_replicable=True)
+        if data["repeated"]:
+            qs = qs.repeated_elsewhere()
         if data["organization"]:
             qs = qs.filter(organization_id=data["organization"])
         return qs
+
+
+class ReplicateForm(forms.Form):
+    """«Повторить у себя»: which of the coordinator's organisations, which files."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.none(), empty_label=None
+    )
+    attachments = forms.ModelMultipleChoiceField(
+        label=_("Files to take"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Maps, the action plan and the standard of the standard solution; photos stay with it."),
+    )
+
+    def __init__(self, *args, organizations, attachments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["attachments"].queryset = attachments
+        self.fields["attachments"].label_from_instance = lambda a: f"{a.get_kind_display()}: {a.original_name}"
+        if organizations.count() == 1:
+            self.fields["organization"].widget = forms.HiddenInput()
+            self.fields["organization"].initial = organizations.first()

@@ -185,6 +185,15 @@ class Project(models.Model):
     is_replicable = models.BooleanField(
         _("standard solution"), default=False, help_text=_("Other organisations can copy this project.")
     )
+    source = models.ForeignKey(
+        "self",
+        verbose_name=_("repeats the standard solution"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        help_text=_("The standard solution of another organisation this project repeats («тиражирование»)."),
+    )
     review_comment = models.TextField(_("latest office comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     # Russian full-text search of the showcase, kept by PostgreSQL itself.

@@ -114,6 +114,26 @@ class ProjectQuerySet(models.QuerySet):
 
         return self.exclude(status=ProjectStatus.CANCELLED).filter(self._logged(ProjectStatus.APPROVED, since, until))
 
+    def replicable(self) -> ProjectQuerySet:
+        """Standard solutions other organisations may repeat: marked so and public."""
+        return self.public().filter(is_replicable=True)
+
+    def copies_elsewhere(self) -> ProjectQuerySet:
+        """Projects that repeat another organisation's standard solution."""
+        return self.filter(source__isnull=False).exclude(organization=models.F("source__organization"))
+
+    def repeated_elsewhere(self) -> ProjectQuerySet:
+        """Standard solutions at least one other organisation repeated (a public copy)."""
+        from projects.models import Project
+
+        copies = Project.objects.public().copies_elsewhere().filter(source=models.OuterRef("pk"))
+        return self.filter(models.Exists(copies))
+
+    def replications_between(self, since: datetime.date | None, until: datetime.date) -> ProjectQuerySet:
+        """Copies in other organisations whose approval (the status log) falls
+        between two local dates: when a replication counts."""
+        return self.copies_elsewhere().approved_between(since, until)
+
     def with_milestones(self) -> ProjectQuerySet:
         """``approved_at``, ``started_at``, ``completed_at``: when the status log
         first recorded each step (None when it never did)."""

@@ -170,6 +170,73 @@ def can_record_results(actor, project: Project) -> bool:
     return is_coordinator_of(actor, project.organization_id) and project.status in (EDITABLE_STATUSES + RESULT_STATUSES)
 
 
+# --- replication («тиражирование») ---------------------------------------------------------
+
+# What a copy may take of the standard solution's files: its maps, plan and
+# standard; photos show the source's own school.
+REPLICABLE_KINDS = (
+    AttachmentKind.CURRENT_MAP,
+    AttachmentKind.TARGET_MAP,
+    AttachmentKind.ACTION_PLAN,
+    AttachmentKind.STANDARD,
+)
+
+
+@transaction.atomic
+def project_replicate(*, actor, source: Project, organization: Organization, attachments=()) -> Project:
+    """«Повторить у себя»: a draft project of ``organization`` made from the
+    standard solution ``source`` — its title, process, problem, goal and lean
+    tools, its metrics without values, and the ``attachments`` chosen among its
+    maps, plan and standard — linked to its source. A coordinator of
+    ``organization`` (another organisation than the source's) does it."""
+    from django.core.files.base import ContentFile
+
+    from projects.models import ProjectMetric
+
+    if not is_coordinator_of(actor, organization.pk):
+        raise PermissionDenied(gettext("Only a coordinator of this organisation can do this."))
+    source = Project.objects.replicable().get(pk=source.pk)
+    if source.organization_id == organization.pk:
+        raise ValidationError(
+            gettext("This is your organisation's own project: a standard solution is repeated in other organisations."),
+            code="own_project",
+        )
+    copy = project_create_draft(
+        actor=actor,
+        organization=organization,
+        title=source.title,
+        problem=source.problem,
+        goal=source.goal,
+        process=source.process,
+        process_first_step=source.process_first_step,
+        process_last_step=source.process_last_step,
+        customer_group=source.customer_group,
+        risks=source.risks,
+        tools=list(source.tools.all()),
+    )
+    copy.source = source
+    copy._change_reason = f"replicate #{source.pk}"
+    copy.save(update_fields=["source"])
+    for metric in source.metrics.all():
+        ProjectMetric.objects.create(project=copy, name=metric.name, unit=metric.unit, direction=metric.direction)
+    chosen = source.attachments.filter(pk__in=[a.pk for a in attachments], kind__in=REPLICABLE_KINDS)
+    for original in chosen:
+        with original.file.open("rb") as handle:
+            content = ContentFile(handle.read(), name=original.original_name)
+        attachment = ProjectAttachment(
+            project=copy,
+            kind=original.kind,
+            original_name=original.original_name,
+            content_type=original.content_type,
+            size=original.size,
+            caption=original.caption,
+            uploaded_by=actor,
+        )
+        attachment.file.save(original.original_name, content, save=False)
+        attachment.save()
+    return copy
+
+
 # --- attachments ------------------------------------------------------------------------
 
 
@@ -302,6 +369,13 @@ def project_approve(*, actor, project: Project, comment: str = "") -> Project:
     _require_status(project, [ProjectStatus.SUBMITTED], gettext("Approval"))
     project.review_comment = (comment or "").strip()
     _transition(project, actor=actor, to_status=ProjectStatus.APPROVED, comment=project.review_comment)
+    if project.source_id and project.source.organization_id != project.organization_id:
+        # The first approved copy elsewhere: the standard solution is being replicated.
+        source = Project.objects.select_for_update().get(pk=project.source_id)
+        if source.status == ProjectStatus.COMPLETED and source.stage != ProjectStage.REPLICATION:
+            source.stage = ProjectStage.REPLICATION
+            source._change_reason = "replicated"
+            source.save(update_fields=["stage", "updated_at"])
     _notify_coordinators(
         project,
         subject=gettext("Project approved: %(title)s") % {"title": project.title},

@@ -5,6 +5,7 @@ user may not see is a 404), validate forms and call services."""
 
 from __future__ import annotations
 
+import os
 from itertools import groupby
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from leanedu.fragments import render_with_fragment
 from leanedu.models import Organization
@@ -28,9 +29,11 @@ from projects.forms import (
     MetricResultFormSet,
     NewMetricFormSet,
     ProjectForm,
+    ReplicateForm,
     ShowcaseFilterForm,
     TeamFormSet,
 )
+from projects.materials import materials_zip
 from projects.models import (
     PHOTO_KINDS,
     LeanTool,
@@ -40,10 +43,12 @@ from projects.models import (
     ProjectStatus,
 )
 from projects.services import (
+    REPLICABLE_KINDS,
     attachment_add,
     attachment_delete,
     missing_for_submission,
     project_create_draft,
+    project_replicate,
     project_save_parts,
     project_submit,
     project_update,
@@ -101,9 +106,33 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _copies_of(project: Project) -> list[Project]:
+    """Who repeated the standard solution, and with what result: public copies
+    in other organisations, each with whether it reached its goal."""
+    copies = (
+        Project.objects.public()
+        .copies_elsewhere()
+        .filter(source=project)
+        .select_related("organization")
+        .order_by("organization__short_name", "pk")
+    )
+    reached = set(copies.filter(status=ProjectStatus.COMPLETED).goal_reached().values_list("pk", flat=True))
+    result = list(copies)
+    for copy in result:
+        copy.reached_goal = copy.pk in reached
+    return result
+
+
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(
-        Project.objects.visible_to(request.user).select_related("organization", "organization__municipality"), pk=pk
+        Project.objects.visible_to(request.user).select_related(
+            "organization", "organization__municipality", "source", "source__organization"
+        ),
+        pk=pk,
+    )
+    scope = user_scope(request.user)
+    can_repeat = (
+        project.is_replicable and project.is_public and bool(set(scope.coordinator_org_ids) - {project.organization_id})
     )
     can_see_files = Project.objects.with_private_files_for(request.user).filter(pk=project.pk).exists()
     attachments = list(project.attachments.all())
@@ -120,8 +149,65 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "photos_before": [a for a in photos if a.kind == PHOTO_KINDS[0]],
             "photos_after": [a for a in photos if a.kind == PHOTO_KINDS[1]],
             "documents": documents,
+            "copies": _copies_of(project) if project.is_replicable else [],
+            "can_repeat": can_repeat,
+            "can_download_materials": project.is_replicable and scope.is_office,
+            "source": project.source if project.source_id and project.source.is_public else None,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_repeat(request: HttpRequest, pk: int) -> HttpResponse:
+    """«Повторить у себя»: choose the organisation and the files, make the draft."""
+    source = get_object_or_404(Project.objects.replicable().select_related("organization"), pk=pk)
+    scope = user_scope(request.user)
+    organizations = Organization.objects.filter(pk__in=sorted(scope.coordinator_org_ids)).exclude(
+        pk=source.organization_id
+    )
+    if not organizations.exists():
+        raise PermissionDenied
+    form = ReplicateForm(
+        request.POST or None,
+        organizations=organizations.order_by("short_name"),
+        attachments=source.attachments.filter(kind__in=REPLICABLE_KINDS),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = project_replicate(
+                actor=request.user,
+                source=source,
+                organization=form.cleaned_data["organization"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "A draft repeating «%(title)s» is made in your cabinet. Fill in the leader, dates and «before» "
+                    "and «goal» values, then submit it."
+                )
+                % {"title": source.title},
+            )
+            return redirect("projects:cabinet_project", pk=copy.pk)
+    return render(request, "projects/replicate.html", {"source": source, "form": form})
+
+
+@login_required
+def project_materials(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project office's download of a standard solution's materials: one
+    ZIP with the passport as PDF and every attachment."""
+    if not user_scope(request.user).is_office:
+        raise PermissionDenied
+    project = get_object_or_404(Project.objects.filter(is_replicable=True).select_related("organization"), pk=pk)
+    path = materials_zip(project)
+    handle = open(path, "rb")  # noqa: SIM115 — FileResponse closes it
+    os.unlink(path)
+    name = f"Типовое решение {project.pk} — {project.title[:60]}.zip".replace("/", "-").replace('"', "")
+    return FileResponse(handle, as_attachment=True, filename=name, content_type="application/zip")
 
 
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
@@ -180,7 +266,9 @@ def cabinet(request: HttpRequest) -> HttpResponse:
 
 
 def _cabinet_project(request: HttpRequest, pk: int) -> Project:
-    return get_object_or_404(Project.objects.in_cabinet_of(request.user).select_related("organization"), pk=pk)
+    return get_object_or_404(
+        Project.objects.in_cabinet_of(request.user).select_related("organization", "source__organization"), pk=pk
+    )
 
 
 @login_required

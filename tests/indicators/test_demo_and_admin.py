@@ -15,7 +15,7 @@ def test_seed_demo_is_idempotent_and_fills_troitsk(monkeypatch):
     call_command("seed_demo", quiet_accounts=True)
     counts = (Indicator.objects.count(), Target.objects.count(), Value.objects.count())
     assert counts[0] == 24 and counts[1] > 0 and counts[2] > 0
-    assert Indicator.objects.computed().count() == 4
+    assert Indicator.objects.computed().count() == 5  # BT-19 counted from replications, BT-C1…C4
     assert Value.objects.filter(status=ValueStatus.SUBMITTED).exists()
     call_command("seed_demo", quiet_accounts=True)
     assert (Indicator.objects.count(), Target.objects.count(), Value.objects.count()) == counts

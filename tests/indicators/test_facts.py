@@ -105,6 +105,7 @@ def test_computed_indicators_count_what_was_true_in_each_period(registries):
         Method.COMPLETED_PROJECTS: D(2),
         Method.ORGS_WITH_COMPLETED: (D("66.7"), 2, 3),  # a and elsewhere of a, b, elsewhere
         Method.PROJECTS_GOAL_REACHED: (D("100.0"), 2, 2),
+        Method.REPLICATIONS: D(0),
     }
     # 2025: 15.02 (a, missed), 30.06 (b, by its actual end, reached), 01.10 (a, nothing to evaluate).
     assert _figures(computed_values(orgs, period("year", 2025))) == {
@@ -112,6 +113,7 @@ def test_computed_indicators_count_what_was_true_in_each_period(registries):
         Method.COMPLETED_PROJECTS: D(3),
         Method.ORGS_WITH_COMPLETED: (D("100.0"), 3, 3),
         Method.PROJECTS_GOAL_REACHED: (D("50.0"), 1, 2),
+        Method.REPLICATIONS: D(0),
     }
     # Academic year 2024/2025 (01.09.2024–31.08.2025): 20.11, 15.02 and 30.06.
     assert _figures(computed_values(orgs, period("academic", 2024))) == {
@@ -119,6 +121,7 @@ def test_computed_indicators_count_what_was_true_in_each_period(registries):
         Method.COMPLETED_PROJECTS: D(3),
         Method.ORGS_WITH_COMPLETED: (D("100.0"), 3, 3),
         Method.PROJECTS_GOAL_REACHED: (D("66.7"), 2, 3),
+        Method.REPLICATIONS: D(0),
     }
     # 2023: nothing completed yet.
     assert _figures(computed_values(orgs, period("year", 2023))) == {
@@ -126,6 +129,7 @@ def test_computed_indicators_count_what_was_true_in_each_period(registries):
         Method.COMPLETED_PROJECTS: D(0),
         Method.ORGS_WITH_COMPLETED: (D("0.0"), 0, 3),
         Method.PROJECTS_GOAL_REACHED: (None, 0, 0),
+        Method.REPLICATIONS: D(0),
     }
 
 
@@ -138,6 +142,7 @@ def test_computed_indicators_for_a_municipality(registries, municipality):
         Method.COMPLETED_PROJECTS: D(1),
         Method.ORGS_WITH_COMPLETED: (D("50.0"), 1, 2),
         Method.PROJECTS_GOAL_REACHED: (D("100.0"), 1, 1),
+        Method.REPLICATIONS: D(0),
     }
 
 
@@ -172,15 +177,15 @@ def test_each_figure_is_the_count_of_its_drill_through_rows(registries):
     assert [p.organization.short_name for p in reached] == ["МОУ «СОШ № 15»"]
 
 
-def test_computed_indicators_take_six_queries_at_most(registries, django_assert_max_num_queries):
+def test_computed_indicators_take_seven_queries_at_most(registries, django_assert_max_num_queries):
     from tests.indicators.factories import period
 
     year = period("year", 2025)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         computed_values(Organization.objects.all(), year)
 
 
-def test_computed_values_per_municipality_in_six_queries_equal_one_by_one(
+def test_computed_values_per_municipality_in_seven_queries_equal_one_by_one(
     registries, municipality, other_municipality, django_assert_max_num_queries
 ):
     from indicators.facts import computed_values_by
@@ -188,7 +193,7 @@ def test_computed_values_per_municipality_in_six_queries_equal_one_by_one(
 
     orgs = Organization.objects.all()
     for p in (period("year", 2024), period("year", 2025), period("academic", 2024)):
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(7):
             grouped = computed_values_by(orgs, p)
         for muni in (municipality, other_municipality):
             one = computed_values(Organization.objects.filter(municipality=muni), p)
