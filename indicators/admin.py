@@ -14,7 +14,7 @@ from import_export.admin import ExportMixin, ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators import services
-from indicators.models import Indicator, Period, Target, Value
+from indicators.models import Indicator, Period, SentReminder, Target, Value
 from indicators.resources import IndicatorResource, TargetResource, ValueResource
 from leanedu.pagination import EstimatedCountPaginator
 
@@ -45,10 +45,26 @@ class IndicatorAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(Period)
 class PeriodAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "kind", "year", "number", "starts_on", "ends_on"]
+    list_display = ["__str__", "kind", "year", "number", "starts_on", "ends_on", "deadline"]
     list_filter = ["kind", "year"]
     search_fields = ["year"]
     ordering = ["-starts_on", "ends_on"]
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    """What the daily reminders have sent: read only (the job writes it)."""
+
+    list_display = ["period", "organization", "step", "sent_at"]
+    list_filter = ["step", "period__year"]
+    list_select_related = ["period", "organization"]
+    search_fields = ["organization__short_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Target)

@@ -31,3 +31,13 @@ def import_batch_size() -> int:
 def traffic_light_thresholds() -> tuple[float, float]:
     """% of target: at or above the first is green, at or above the second amber."""
     return _get("INDICATORS_TRAFFIC_LIGHT", (100.0, 80.0))
+
+
+def deadline_days() -> int:
+    """Days after a period's end to submit its values, when the period has no deadline of its own."""
+    return int(_get("INDICATORS_DEADLINE_DAYS", 10))
+
+
+def reminder_steps() -> tuple[int, ...]:
+    """Days before the deadline when those who still owe values are reminded."""
+    return tuple(int(step) for step in _get("INDICATORS_REMINDER_DAYS", (7, 3, 1)))

@@ -140,6 +140,12 @@ class Period(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), default=0, help_text=_("Half-year 1–2, quarter 1–4."))
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("end"))
+    deadline = models.DateField(
+        _("reporting deadline"),
+        null=True,
+        blank=True,
+        help_text=_("The last day to submit the values; empty: the setting INDICATORS_DEADLINE_DAYS after the end."),
+    )
 
     history = HistoricalRecords()
 
@@ -155,6 +161,13 @@ class Period(models.Model):
 
     def __str__(self) -> str:
         return str(self.label)
+
+    @property
+    def due_on(self) -> datetime.date:
+        """The reporting deadline: its own, else a fixed number of days after the end."""
+        from indicators import conf
+
+        return self.deadline or self.ends_on + datetime.timedelta(days=conf.deadline_days())
 
     @property
     def code(self) -> str:
@@ -409,3 +422,39 @@ class Summary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}{self.municipality_id} · {self.indicator_id} · {self.period_id}: {self.fact_total}"
+
+
+class SentReminder(models.Model):
+    """A reminder sent for a period: to an organisation's coordinators ``step``
+    days before the deadline, or (``organization`` empty, step −1) the list of
+    late organisations to the project office the day after. One row per step
+    and recipient: the unique constraints keep anyone from being reminded twice."""
+
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        "leanedu.Organization",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    step = models.SmallIntegerField(_("days before the deadline"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "organization", "step"],
+                condition=models.Q(organization__isnull=False),
+                name="reminder_once_per_organization",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "step"], condition=models.Q(organization__isnull=True), name="reminder_once_to_office"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.organization or '—'} · {self.step}"

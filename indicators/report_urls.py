@@ -11,5 +11,7 @@ urlpatterns = [
     path("values.csv", views.report_values_csv, name="values_csv"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/", views.import_upload, name="import_upload"),
+    path("approve/", views.approve_period, name="approve_period"),
+    path("on-time/", views.on_time, name="on_time"),
     path("import/apply/", views.import_apply, name="import_apply"),
 ]

@@ -208,3 +208,37 @@ def _each_in_status(values: Iterable[Value], status: str, transition) -> tuple[i
         else:
             skipped += 1
     return done, skipped
+
+
+@transaction.atomic
+def values_approve_period(*, actor, period, municipality) -> int:
+    """Approve every submitted value of ``municipality``'s organisations in
+    ``period`` (its quarters included) in one action: one UPDATE per batch and
+    one history row per value (``bulk_update_with_history``). Returns the count."""
+    from simple_history.utils import bulk_update_with_history
+
+    _require_reviewer(actor)
+    now = timezone.now()
+    values = list(
+        Value.objects.visible_to(actor)
+        .select_for_update()
+        .filter(status=ValueStatus.SUBMITTED, organization__municipality=municipality)
+        .within(period)
+        .order_by("pk")
+    )
+    for value in values:
+        value.status = ValueStatus.APPROVED
+        value.return_reason = ""
+        value.reviewed_by = actor
+        value.reviewed_at = now
+        value.updated_at = now
+    bulk_update_with_history(
+        values,
+        Value,
+        ["status", "return_reason", "reviewed_by", "reviewed_at", "updated_at"],
+        batch_size=1000,
+        default_user=actor,
+        default_change_reason="approved",
+        default_date=now,
+    )
+    return len(values)

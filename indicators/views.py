@@ -3,6 +3,7 @@ coordinators' entry grid, and the reports and import for officials and staff."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
 import uuid
@@ -36,7 +37,7 @@ from indicators.forms import EntryGridForm, EntryPeriodForm, FilterForm, ImportF
 from indicators.imports import import_preview, values_import
 from indicators.models import Indicator, Period, PeriodKind, Value, ValueStatus
 from indicators.official import official_report
-from indicators.services import can_review, values_save
+from indicators.services import can_review, values_approve_period, values_save
 from leanedu.fragments import render_with_fragment
 from leanedu.models import Organization
 from leanedu.roles import Role
@@ -326,6 +327,29 @@ def entry(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def due(request: HttpRequest) -> HttpResponse:
+    """«Мои отчёты к сдаче»: the coordinator's organisations × the quarters
+    around today, with the due date and what is still owed."""
+    from indicators.deadlines import owed
+
+    scope = user_scope(request.user)
+    if not scope.coordinator_org_ids:
+        raise PermissionDenied
+    today = timezone.localdate()
+    organizations = Organization.objects.filter(pk__in=sorted(scope.coordinator_org_ids))
+    periods = Period.objects.filter(
+        kind=PeriodKind.QUARTER,
+        ends_on__gte=today - datetime.timedelta(days=100),
+        starts_on__lte=today,
+    ).order_by("-starts_on")
+    rows = []
+    for period in periods:
+        for item in owed(period, organizations):
+            rows.append({"item": item, "overdue": not item.delivered and item.due_on < today})
+    return render(request, "indicators/due.html", {"rows": rows, "today": today})
+
+
 # --- reports (officials and office staff) -------------------------------------------------
 
 
@@ -447,6 +471,38 @@ def report_values_csv(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="indicators-values-{period.code}.csv"'
     return response
+
+
+@staff_only
+@require_POST
+def approve_period(request: HttpRequest) -> HttpResponse:
+    """One action: every submitted value of a municipality for a period is approved."""
+    period, municipality, _sep = _report_params(request)
+    if period is None or municipality is None:
+        messages.error(request, _("Choose the period and the municipality."))
+        return redirect("reports:index")
+    count = values_approve_period(actor=request.user, period=period, municipality=municipality)
+    messages.success(
+        request,
+        _("%(count)s submitted values of %(municipality)s for %(period)s are approved.")
+        % {"count": count, "municipality": municipality.short_name, "period": period.label},
+    )
+    return redirect(f"{reverse('reports:index')}?period={period.pk}&municipality={municipality.pk}")
+
+
+@staff_only
+def on_time(request: HttpRequest) -> HttpResponse:
+    """Each organisation's on-time rate over the last four quarters past their deadline."""
+    from indicators.deadlines import on_time_rates
+
+    municipality_id = request.GET.get("municipality")
+    orgs = Organization.objects.visible_to(request.user)
+    if municipality_id and municipality_id.isdigit():
+        orgs = orgs.filter(municipality_id=int(municipality_id))
+    rows = on_time_rates(orgs)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    query = urlencode({"municipality": municipality_id}) if municipality_id else ""
+    return render(request, "indicators/on_time.html", {"page": page, "query": query})
 
 
 @staff_only

@@ -260,6 +260,10 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="leanedu <noreply@localhost>")
 OFFICE_EMAIL = env.str("OFFICE_EMAIL", default="office@localhost")
+# Indicator reporting: days after a period's end to submit (when the period has no
+# deadline of its own), and the days before the deadline when reminders go out.
+INDICATORS_DEADLINE_DAYS = env.int("INDICATORS_DEADLINE_DAYS", default=10)
+INDICATORS_REMINDER_DAYS = env.list("INDICATORS_REMINDER_DAYS", cast=int, default=[7, 3, 1])
 
 # --- security headers
 SECURE_CONTENT_TYPE_NOSNIFF = True

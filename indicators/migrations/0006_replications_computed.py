@@ -13,7 +13,7 @@ def bt19_is_computed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0003_period_history'),
+        ('indicators', '0005_value_recent_idx'),
     ]
 
     operations = [
