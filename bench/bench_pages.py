@@ -28,10 +28,19 @@ PAGES = [
     ("anonymous", "/projects/"),
     ("anonymous", "/projects/{project}/"),
     ("anonymous", "/indicators/"),
+    # Drill-through of computed figures: the same query count at both scales.
+    ("anonymous", "/indicators/BT-C1/numerator/?period={year}"),
+    ("anonymous", "/indicators/BT-C2/numerator/?period={year}"),
+    ("anonymous", "/indicators/BT-C3/numerator/?period={year}"),
+    ("anonymous", "/indicators/BT-C3/denominator/?period={year}"),
+    ("anonymous", "/indicators/BT-C4/denominator/?period={year}"),
+    ("anonymous", "/indicators/BT-19/numerator/?period={year}"),
     ("anonymous", "/proposals/new/"),
     ("anonymous", "/proposals/answered/"),
     ("coordinator", "/cabinet/"),
+    ("coordinator", "/indicators/due/"),
     ("official", "/reports/"),
+    ("office", "/reports/on-time/"),
     ("office", "/admin/documents/document/"),
     ("office", "/admin/projects/project/"),
     ("office", "/admin/indicators/value/"),
@@ -51,12 +60,18 @@ def reset_database() -> None:
 
 def placeholders() -> dict[str, str]:
     from documents.models import Document
+    from indicators.models import Period
     from projects.models import PUBLIC_STATUSES, Project
 
     # The same demo document and project at both scales, so counts compare.
     doc = Document.objects.filter(number="137-р").first() or Document.objects.filter(is_public=True).first()
     project = Project.objects.filter(status__in=PUBLIC_STATUSES).order_by("pk").first()
-    return {"document": str(doc.pk if doc else 0), "project": str(project.pk if project else 0)}
+    year = Period.from_code("2025")
+    return {
+        "document": str(doc.pk if doc else 0),
+        "project": str(project.pk if project else 0),
+        "year": str(year.pk if year else 0),
+    }
 
 
 def interleaved(client, url: str, repeat: int) -> dict:
