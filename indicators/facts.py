@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from psycopg2 import sql as pg_sql
 
 from indicators import conf
 from indicators.models import Aggregation, Direction, Indicator, Method, Period, PeriodKind, Target
@@ -204,7 +205,6 @@ def rollup_periods(
     targets = Target.objects.filter(indicator_id__in=list(indicators)).order_by()
     if organizations is not None:
         targets = targets.filter(organization_id__in=organizations)
-    grp_v = "v.grp" if group_by else "NULL::integer"
     fields = {"grp": F(group_by)} if group_by else {}
     # One branch per period (a UNION ALL, no shared CTE: PostgreSQL may run
     # each branch in parallel and knows the period's constants). The
@@ -212,6 +212,7 @@ def rollup_periods(
     # first): the smallest (-ends_on, starts_on) — a MIN, so the grouping may
     # hash or run in parallel, unlike an ordered ARRAY_AGG.
     parts, params = [], []
+    grp_v = pg_sql.SQL("v.grp" if group_by else "NULL::integer")
     for period in periods:
         rows = values.within(period).values("organization_id", "indicator_id", "period_id", "value", **fields)
         rows_sql, rows_params = rows.query.sql_with_params()
@@ -219,18 +220,22 @@ def rollup_periods(
         own_sql, own_params = targets.filter(period_id=period.pk).values(*TARGET_FIELDS).query.sql_with_params()
         if period.kind == PeriodKind.YEAR and period.number == 0 and period.year == period.ends_on.year:
             # The period is its own calendar year: its own target is the year's.
-            year_join, year_params = "", []
-            target, baseline = "te.value", "te.baseline_value"
+            year_join, year_params = pg_sql.SQL(""), []
+            target, baseline = pg_sql.SQL("te.value"), pg_sql.SQL("te.baseline_value")
         else:
             year = Period.objects.filter(kind=PeriodKind.YEAR, year=period.ends_on.year).order_by("number", "pk")
             year_sql, year_params = (
                 targets.filter(period_id__in=year.values("pk")[:1]).values(*TARGET_FIELDS).query.sql_with_params()
             )
-            year_join = f"""LEFT JOIN ({year_sql}) ty
-                ON ty.organization_id = f0.organization_id AND ty.indicator_id = f0.indicator_id"""
-            target = "CASE WHEN te.value IS NOT NULL THEN te.value ELSE ty.value END"
-            baseline = "CASE WHEN te.value IS NOT NULL THEN te.baseline_value ELSE ty.baseline_value END"
-        parts.append(f"""
+            year_join = pg_sql.SQL(
+                "LEFT JOIN ({year}) ty ON ty.organization_id = f0.organization_id AND ty.indicator_id = f0.indicator_id"
+            ).format(year=pg_sql.SQL(year_sql))
+            target = pg_sql.SQL("CASE WHEN te.value IS NOT NULL THEN te.value ELSE ty.value END")
+            baseline = pg_sql.SQL("CASE WHEN te.value IS NOT NULL THEN te.baseline_value ELSE ty.baseline_value END")
+        # The subqueries are the ORM's own SQL with their placeholders; every
+        # value travels as a parameter, names as identifiers.
+        parts.append(
+            pg_sql.SQL("""
             SELECT %s AS bucket_id, f0.grp, f0.indicator_id,
                 CASE WHEN f0.exact IS NOT NULL THEN f0.exact
                      WHEN i.aggregation = %s AND f0.quarters_sum IS NOT NULL THEN f0.quarters_sum
@@ -242,21 +247,33 @@ def rollup_periods(
                     SUM(v.value) FILTER (WHERE p.kind = %s) AS quarters_sum,
                     (MIN(ARRAY[(DATE '2000-01-01' - p.ends_on)::numeric, (p.starts_on - DATE '2000-01-01')::numeric,
                         v.value]))[3] AS latest
-                FROM ({rows_sql}) v JOIN {Period._meta.db_table} p ON p.id = v.period_id
+                FROM ({rows}) v JOIN {periods} p ON p.id = v.period_id
                 GROUP BY 1, 2, 3
             ) f0
-            JOIN {Indicator._meta.db_table} i ON i.id = f0.indicator_id
-            LEFT JOIN ({own_sql}) te ON te.organization_id = f0.organization_id AND te.indicator_id = f0.indicator_id
+            JOIN {indicators} i ON i.id = f0.indicator_id
+            LEFT JOIN ({own}) te ON te.organization_id = f0.organization_id AND te.indicator_id = f0.indicator_id
             {year_join}
-        """)
+        """).format(
+                target=target,
+                baseline=baseline,
+                grp_v=grp_v,
+                rows=pg_sql.SQL(rows_sql),
+                periods=pg_sql.Identifier(Period._meta.db_table),
+                indicators=pg_sql.Identifier(Indicator._meta.db_table),
+                own=pg_sql.SQL(own_sql),
+                year_join=year_join,
+            )
+        )
         params += [period.pk, Aggregation.SUM.value, period.pk, PeriodKind.QUARTER.value]
         params += [*rows_params, *own_params, *year_params]
-    sql = f"""
+    query = pg_sql.SQL("""
         SELECT bucket_id, grp, indicator_id, SUM(fact), COUNT(fact), SUM(target), COUNT(target),
             SUM(baseline), COUNT(baseline)
-        FROM ({" UNION ALL ".join(parts)}) o
+        FROM ({parts}) o
         GROUP BY 1, 2, 3
-    """
+    """).format(parts=pg_sql.SQL(" UNION ALL ").join(parts))
+    connection.ensure_connection()
+    sql = query.as_string(connection.connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for bucket_id, grp_key, indicator_id, *sums in cursor.fetchall():
@@ -471,12 +488,12 @@ def computed_basis(method: str, organizations, period: Period) -> Basis | None:
     return None
 
 
-def computed_values(organizations, period: Period) -> dict[str, Computed]:
-    """Every computed indicator for the education organisations in
-    ``organizations`` (an Organization queryset) in ``period``: one count per
-    numerator and denominator (seven small queries)."""
+def computed_values(organizations, period: Period, methods=None) -> dict[str, Computed]:
+    """The computed indicators (``methods``, default all) for the education
+    organisations in ``organizations`` (an Organization queryset) in
+    ``period``: one count per numerator and denominator (at most seven small queries)."""
     result = {}
-    for method in COMPUTED_FORMULAS:
+    for method in COMPUTED_FORMULAS if methods is None else [m for m in COMPUTED_FORMULAS if m in set(methods)]:
         basis = computed_basis(method, organizations, period)
         numerator = basis.numerator.count()
         if basis.denominator is None:

@@ -205,7 +205,7 @@ def official_report(user, period: Period, municipality: Organization | None = No
         if not single:
             total = summary([period], entered)[period.pk]
             yield Line("total", title=f"Итого: {authority.short_name if authority else ''}".strip())
-            yield from block(0, total, lambda pk: pk, computed_values(orgs, period))
+            yield from block(0, total, lambda pk: pk, computed_values(orgs, period, [i.method for i in computed]))
         if single:
             by_muni = {}
             for muni in municipalities:

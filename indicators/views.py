@@ -98,7 +98,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             rows.append(
                 {"indicator": indicator, "r": bucket, "light": light, "light_label": TRAFFIC_LIGHT_LABELS[light]}
             )
-        computed = computed_values(_scope_orgs_for_computed(municipality), period)
+        computed = computed_values(
+            _scope_orgs_for_computed(municipality), period, [i.method for i in indicators if i.is_computed]
+        )
         computed_rows = [
             {"indicator": i, "value": computed.get(i.method), "formula": COMPUTED_FORMULAS.get(i.method)}
             for i in indicators
@@ -156,9 +158,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         if period is None:
             return context
         if indicator.is_computed:
-            context["computed"] = computed_values(_scope_orgs_for_computed(municipality), period).get(
-                indicator.method
-            )
+            context["computed"] = computed_values(
+                _scope_orgs_for_computed(municipality), period, [indicator.method]
+            ).get(indicator.method)
             context["formula"] = COMPUTED_FORMULAS.get(indicator.method)
             return context
         one = {indicator.pk: indicator}
