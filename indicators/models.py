@@ -440,7 +440,7 @@ class SentReminder(models.Model):
         related_name="+",
     )
     step = models.SmallIntegerField(_("days before the deadline"))
-    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("date sent"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("sent reminder")

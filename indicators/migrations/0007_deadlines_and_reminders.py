@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('step', models.SmallIntegerField(verbose_name='days before the deadline')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='sent')),
+                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='date sent')),
                 ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='leanedu.organization', verbose_name='organisation')),
                 ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.period', verbose_name='period')),
             ],
