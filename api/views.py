@@ -8,7 +8,6 @@ import datetime
 
 from django.conf import settings
 from django.db.models import F, Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
@@ -24,7 +23,7 @@ from api import serializers as s
 from api.conditional import ConditionalMixin
 from api.pagination import Cursor
 from documents.models import Document, DocumentFile, DocumentFileVersion, DocumentRelation
-from indicators.facts import COMPUTED_FORMULAS, computed_values, rollup
+from indicators.facts import COMPUTED_FORMULAS, computed_values, period_window, rollup
 from indicators.models import Indicator, Period, Target, Value, ValueStatus
 from leanedu.models import Organization, OrganizationKind
 from projects.models import LeanTool, PilotSite, Project, ProjectMetric, ProjectTransition
@@ -408,8 +407,8 @@ class ComputedView(ConditionalMixin, APIView):
         else:
             region = _region()
             area = (region.pk if region else None, region.short_name if region else "")
-        on_date: datetime.date = min(period.ends_on, timezone.localdate())
-        computed = computed_values(orgs, on_date)
+        on_date: datetime.date = period_window(period)[1]
+        computed = computed_values(orgs, period)
         rows = []
         for indicator in Indicator.objects.computed():
             result = computed.get(indicator.method)
