@@ -14,5 +14,7 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None  # empty: no access log
 errorlog = "-"
+# Status links are masked and the address is the visitor's (leanedu/logmask.py).
+logger_class = "leanedu.logmask.AccessLogger"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "leanedu.wsgi:application"

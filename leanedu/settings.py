@@ -178,6 +178,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The visitor's address behind the proxy (leanedu/client_ip.py), not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "leanedu.client_ip.client_ip"
 
 # --- internationalisation: Russian UI, English source strings
 LANGUAGE_CODE = env.str("DJANGO_LANGUAGE_CODE", default="ru")
@@ -284,7 +286,11 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=HTTPS)
-if env.bool("DJANGO_BEHIND_PROXY", default=False):
+# Behind nginx (DJANGO_BEHIND_PROXY=1): the scheme and the visitor's address come
+# from the proxy's headers, and only from requests of the trusted proxies.
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -316,7 +322,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"mask_tokens": {"()": "leanedu.logmask.MaskStatusTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from leanedu.client_ip import client_ip
 from leanedu.scoping import user_scope
 from proposals import conf
 from proposals.forms import ProposalForm
@@ -24,11 +25,6 @@ from proposals.services import proposal_submit
 
 GOSUSLUGI_FEEDBACK_URL = "https://pos.gosuslugi.ru/"
 SESSION_KEY = "proposals_submitted"
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The sender's address as the server saw it (the proxy must set REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def rate_limited(ip: str | None) -> bool:
