@@ -6,10 +6,11 @@ variable and tests can flip it with the settings fixture."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+from leanedu.two_factor import two_factor_required
 
 
 class LeaneduOTPLoginForm(OTPAdminAuthenticationForm):
@@ -27,10 +28,6 @@ class LeaneduOTPLoginForm(OTPAdminAuthenticationForm):
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         return super()._chosen_device(user) or TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
-
-
-def two_factor_required() -> bool:
-    return bool(getattr(settings, "ADMIN_REQUIRE_2FA", False))
 
 
 class LeaneduAdminSite(OTPAdminSite):

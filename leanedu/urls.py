@@ -22,6 +22,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
+    path("accounts/verify/", views.verify, name="verify"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("documents/", include("documents.urls")),
     path("", include("projects.urls")),
