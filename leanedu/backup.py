@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tarfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -77,11 +78,47 @@ def file_roots() -> dict[str, Path]:
     return roots
 
 
+STAMP_FORMAT = "%Y%m%d-%H%M%S"
+STAMP_RE = re.compile(r"^\d{8}-\d{6}$")
+
+
 def make_backup(target_root: Path) -> Path:
-    """Write <target_root>/<timestamp>/ with db.dump, files-<name>.tar.gz, manifest.json."""
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    target = target_root / stamp
-    target.mkdir(parents=True, exist_ok=False)
+    """Write <target_root>/<timestamp>/ with db.dump, files-<name>.tar.gz,
+    manifest.json. A backup holds personal data and password hashes: the
+    folders are 0700 and the files 0600, whatever the caller's umask."""
+    previous_umask = os.umask(0o077)
+    try:
+        target_root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target_root.chmod(0o700)
+        target = target_root / timezone.localtime().strftime(STAMP_FORMAT)
+        target.mkdir(mode=0o700, exist_ok=False)
+        _write_backup(target)
+        for item in target.iterdir():
+            item.chmod(0o600)
+    finally:
+        os.umask(previous_umask)
+    return target
+
+
+def prune_backups(target_root: Path, keep_days: int, now: datetime | None = None) -> list[Path]:
+    """Delete backups older than ``keep_days`` (the newest one always stays);
+    returns the folders removed. Only folders named by make_backup are touched."""
+    now = now or timezone.localtime()
+    tz = timezone.get_current_timezone()
+    found = []
+    for item in target_root.iterdir() if target_root.exists() else []:
+        if item.is_dir() and STAMP_RE.match(item.name):
+            found.append((datetime.strptime(item.name, STAMP_FORMAT).replace(tzinfo=tz), item))
+    found.sort()
+    removed = []
+    for created, item in found[:-1]:
+        if created < now - timedelta(days=keep_days):
+            shutil.rmtree(item)
+            removed.append(item)
+    return removed
+
+
+def _write_backup(target: Path) -> None:
     major = _server_major()
     subprocess.run(
         [pg_tool("pg_dump", major), "--format=custom", "--no-owner", "--no-acl", "--file", str(target / "db.dump")],
@@ -104,7 +141,6 @@ def make_backup(target_root: Path) -> Path:
             indent=2,
         )
     )
-    return target
 
 
 def restore_backup(source: Path) -> None:

@@ -210,6 +210,9 @@ DOCUMENTS_OCR_LANGUAGES = env.str("DOCUMENTS_OCR_LANGUAGES", default="rus+eng")
 DOCUMENTS_OCR_MAX_PAGES = env.int("DOCUMENTS_OCR_MAX_PAGES", default=100)
 DOCUMENTS_OCR_TIMEOUT_SECONDS = env.int("DOCUMENTS_OCR_TIMEOUT_SECONDS", default=900)
 FILE_UPLOAD_PERMISSIONS = 0o640
+# manage.py backup: where, and how long backups (with personal data) are kept.
+BACKUP_ROOT = Path(env.str("BACKUP_ROOT", default=str(VAR_DIR / "backups")))
+BACKUP_RETENTION_DAYS = env.int("BACKUP_RETENTION_DAYS", default=14)
 
 _storages_default = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 if env.str("AWS_STORAGE_BUCKET_NAME", default=""):

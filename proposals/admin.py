@@ -196,6 +196,14 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
+    # Deleting goes through the service, so the files and the outbox go too.
+    def delete_model(self, request, obj):
+        services.proposal_delete(actor=request.user, proposal=obj)
+
+    def delete_queryset(self, request, queryset):
+        for proposal in queryset:
+            services.proposal_delete(actor=request.user, proposal=proposal)
+
     @admin.display(description=_("proposal"))
     def short_text(self, obj):
         return obj.text[:80] + ("…" if len(obj.text) > 80 else "")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from leanedu.mail import queue_email
+from leanedu.models import OutgoingEmail
 from leanedu.scoping import user_scope
 from proposals import conf
 from proposals.models import (
@@ -335,6 +336,30 @@ def overdue_digest_send(*, actor=None, today=None) -> int:
     return len(overdue)
 
 
+def _forget_mail_and_files(proposal: Proposal) -> None:
+    """Drop what the proposal left outside its row: the e-mails to its author
+    in the outbox (address and text, sent or not) and its attachment files."""
+    if proposal.email:
+        OutgoingEmail.objects.filter(to__iexact=proposal.email, subject__contains=proposal.number).delete()
+    for attachment in proposal.attachments.all():
+        name, storage = attachment.file.name, attachment.file.storage
+        attachment.delete()
+        # The file goes only once the rows are gone for good.
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+
+
+@transaction.atomic
+def proposal_delete(*, actor, proposal: Proposal) -> None:
+    """Delete a proposal for good (a portal administrator's right): its row,
+    its e-mails in the outbox and its files."""
+    if not (actor is not None and actor.has_perm("proposals.delete_proposal") and user_scope(actor).is_office):
+        raise PermissionDenied(_("Only a portal administrator may delete proposals."))
+    proposal = _lock(proposal)
+    _forget_mail_and_files(proposal)
+    proposal._change_reason = "delete"
+    proposal.delete()
+
+
 @transaction.atomic
 def proposals_anonymize(*, actor=None, older_than_days: int | None = None, now=None) -> int:
     """Remove name, e-mail, phone, IP addresses and attachments of closed
@@ -346,11 +371,7 @@ def proposals_anonymize(*, actor=None, older_than_days: int | None = None, now=N
     )
     count = 0
     for proposal in rows.select_for_update():
-        for attachment in proposal.attachments.all():
-            name, storage = attachment.file.name, attachment.file.storage
-            attachment.delete()
-            # The file goes only once the rows are gone for good.
-            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        _forget_mail_and_files(proposal)
         proposal.author_name = ""
         proposal.email = ""
         proposal.phone = ""

@@ -275,3 +275,46 @@ def test_publish_and_unpublish_from_the_admin(office):
     client.post(f"{CHANGELIST}{proposal.pk}/transition/unpublish/")
     proposal.refresh_from_db()
     assert not proposal.published
+
+
+def proposal_with_file_and_mail():
+    from pathlib import Path
+
+    from leanedu.mail import queue_email
+
+    proposal = ProposalFactory(email="parent@example.org")
+    item = ProposalAttachment(proposal=proposal, original_name="plan.png", content_type="image/png", size=10)
+    item.file.save("plan.png", ContentFile(png_bytes()), save=False)
+    item.save()
+    queue_email(to=proposal.email, subject=f"Ваше предложение {proposal.number} принято", body="Анна, …")
+    return proposal, Path(item.file.path)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_proposal_in_the_admin_deletes_its_files_and_mail(office_admin):
+    from leanedu.models import OutgoingEmail
+    from proposals.models import Proposal
+
+    proposal, path = proposal_with_file_and_mail()
+    client = login(office_admin)
+    response = client.post(f"{CHANGELIST}{proposal.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Proposal.objects.filter(pk=proposal.pk).exists()
+    assert not path.exists()
+    assert not OutgoingEmail.objects.filter(to="parent@example.org").exists()
+
+    second, second_path = proposal_with_file_and_mail()
+    response = client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [second.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert not second_path.exists()
+    assert not OutgoingEmail.objects.filter(to="parent@example.org").exists()
+
+
+def test_office_staff_cannot_delete_proposals(office):
+    from django.core.exceptions import PermissionDenied
+
+    from proposals.services import proposal_delete
+
+    proposal = ProposalFactory()
+    with pytest.raises(PermissionDenied):
+        proposal_delete(actor=office, proposal=proposal)

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from proposals.models import Proposal, ProposalAttachment, Status
+from proposals.models import Proposal, ProposalAttachment, RejectReason, Status
 from proposals.services import proposal_answer, proposal_reject
 from tests.proposals.factories import ProposalFactory, png_bytes
 
@@ -104,3 +104,27 @@ def test_demo_seed_is_idempotent_and_covers_every_status():
     assert Proposal.objects.published_answers().exists()
     cc("seed_demo", "--quiet-accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Proposal.objects.count() == count
+
+
+def test_anonymize_also_clears_the_outbox_and_the_files(office, django_capture_on_commit_callbacks):
+    from leanedu.mail import queue_email
+    from leanedu.models import OutgoingEmail
+
+    old = ProposalFactory(email="parent@example.org")
+    attachment = ProposalAttachment(proposal=old, original_name="a.png", content_type="image/png", size=10)
+    attachment.file.save("a.png", ContentFile(png_bytes()), save=False)
+    attachment.save()
+    path = Path(attachment.file.path)
+    queue_email(to=old.email, subject=f"Ваше предложение {old.number} принято", body="Анна, ссылка …")
+    # the same person's newer proposal is not anonymised, nor is its mail
+    recent = ProposalFactory(email="parent@example.org")
+    queue_email(to=recent.email, subject=f"Ваше предложение {recent.number} принято", body="…")
+    proposal_reject(actor=office, proposal=old, reason=RejectReason.OFF_TOPIC)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("anonymize_proposals", "--days", "0")
+    assert not path.exists()
+    old.refresh_from_db()
+    assert old.anonymized_at is not None
+    assert not OutgoingEmail.objects.filter(to__iexact="parent@example.org", subject__contains=old.number).exists()
+    assert not OutgoingEmail.objects.filter(body__contains="Анна").exists()
+    assert OutgoingEmail.objects.filter(subject__contains=recent.number).exists()
