@@ -16,3 +16,10 @@ class IndicatorsConfig(AppConfig):
         # Coordinators enter their organisation's values (scoped in services).
         coordinator = view + ["indicators.add_value", "indicators.change_value"]
         return {Role.OFFICE: crud, Role.ADMIN: crud, Role.OFFICIAL: view, Role.COORDINATOR: coordinator}
+
+    def periodic_jobs(self):
+        """Deadline reminders in the morning (run_periodic morning; never one twice)."""
+        from indicators.deadlines import reminders_send
+        from leanedu.periodic import Job
+
+        return [Job("indicator_reminders", "morning", lambda: f"{reminders_send()} reminders queued")]

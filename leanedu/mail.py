@@ -42,13 +42,22 @@ def _enqueue(mail_id: int) -> None:
         logger.exception("could not enqueue e-mail %s", mail_id)
 
 
+class MailNotSent(Exception):
+    """Raised by the task when the mail server refused: the task's result then
+    says «failed» in the admin; the outbox row keeps the retry schedule."""
+
+
 @task()
 def deliver_email(mail_id: int) -> bool:
-    return deliver(mail_id)
+    if deliver(mail_id) is False:
+        raise MailNotSent(f"e-mail {mail_id} not sent; retried by run_periodic frequent")
+    return True
 
 
-def deliver(mail_id: int) -> bool:
-    """Try to send one pending e-mail; on failure schedule the next attempt."""
+def deliver(mail_id: int) -> bool | None:
+    """Try to send one pending e-mail; on failure schedule the next attempt.
+    True: sent; False: the mail server refused; None: nothing to send (sent
+    already, given up, or another process has it)."""
     with transaction.atomic():
         mail = (
             OutgoingEmail.objects.select_for_update(skip_locked=True)
@@ -56,7 +65,7 @@ def deliver(mail_id: int) -> bool:
             .first()
         )
         if mail is None:
-            return False
+            return None
         mail.attempts += 1
         try:
             send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to], fail_silently=False)
@@ -83,5 +92,5 @@ def deliver_pending(*, limit: int = 500, include_not_due: bool = False) -> tuple
     if not include_not_due:
         now = timezone.now()
         due = due.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-    sent = sum(deliver(pk) for pk in due.order_by("created_at").values_list("pk", flat=True)[:limit])
+    sent = sum(1 for pk in due.order_by("created_at").values_list("pk", flat=True)[:limit] if deliver(pk))
     return sent, OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).count()

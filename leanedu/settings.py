@@ -213,6 +213,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # manage.py backup: where, and how long backups (with personal data) are kept.
 BACKUP_ROOT = Path(env.str("BACKUP_ROOT", default=str(VAR_DIR / "backups")))
 BACKUP_RETENTION_DAYS = env.int("BACKUP_RETENTION_DAYS", default=14)
+# run_periodic nightly: how long delivered e-mails and finished task results are kept.
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
 
 _storages_default = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 if env.str("AWS_STORAGE_BUCKET_NAME", default=""):

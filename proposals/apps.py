@@ -26,3 +26,13 @@ class ProposalsConfig(AppConfig):
         from proposals.conf import files_root
 
         return {"proposals": files_root()}
+
+    def periodic_jobs(self):
+        """The digest in the morning; anonymisation nightly, before the backup."""
+        from leanedu.periodic import Job
+        from proposals.services import overdue_digest_send, proposals_anonymize
+
+        return [
+            Job("digest", "morning", lambda: f"{overdue_digest_send(actor=None)} overdue proposals"),
+            Job("anonymize", "nightly", lambda: f"{proposals_anonymize(actor=None)} proposals anonymised", order=10),
+        ]
