@@ -27,6 +27,7 @@ class LeaneduConfig(AppConfig):
                 "axes.view_accesslog",
                 "leanedu.view_outgoingemail",
                 "leanedu.delete_outgoingemail",
+                "django_tasks_database.view_dbtaskresult",
                 *_crud("otp_totp", "totpdevice"),
             ],
             Role.OFFICIAL: view_orgs,
@@ -34,6 +35,7 @@ class LeaneduConfig(AppConfig):
         }
 
     def ready(self) -> None:
+        from leanedu import checks  # noqa: F401 — registers the system checks
         from leanedu.fragments import install_triggers
         from leanedu.roles import sync_role_permissions
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -26,17 +30,65 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "leanedu/home.html", {"latest_documents": latest_documents})
 
 
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """For a load balancer: 200 when the database answers, 503 when not."""
+def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return False
+    return True
+
+
+def _cache_ok() -> bool:
+    """A write and a read: sessions live in this cache when Redis is used."""
+    from django.core.cache import cache
+
+    key = f"healthz:{secrets.token_hex(8)}"
+    try:
+        cache.set(key, "1", 10)
+        ok = cache.get(key) == "1"
+        cache.delete(key)
+    except Exception:  # the cache client's own errors (redis, django-redis)
+        return False
+    return ok
+
+
+def _writable(path: Path) -> bool:
+    """The folder, or the first existing folder above it (created on first upload)."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
+
+
+def _storage_ok() -> bool:
+    """Uploaded files (local folder or S3 bucket) and the proposals' private folder."""
+    from django.core.files.storage import FileSystemStorage, storages
+
+    from proposals.conf import files_root
+
+    try:
+        storage = storages["default"]
+        if isinstance(storage, FileSystemStorage):
+            media_ok = _writable(Path(storage.location))
+        else:
+            storage.exists("healthz-probe")  # one request to the bucket
+            media_ok = True
+    except Exception:
+        return False
+    return media_ok and _writable(files_root())
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For a load balancer: 200 when the database, the cache and the file
+    storage all answer, 503 naming what is down. Served by HealthCheckMiddleware
+    before the Host header is checked, so a balancer may probe by address."""
+    checks = {"database": _database_ok(), "cache": _cache_ok(), "storage": _storage_ok()}
+    body = {name: "ok" if ok else "unavailable" for name, ok in checks.items()}
+    healthy = all(checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **body}, status=200 if healthy else 503)
 
 
 @require_POST

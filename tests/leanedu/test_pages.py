@@ -50,7 +50,7 @@ def test_unknown_page_is_a_russian_404(client):
 def test_healthz_reports_a_working_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert json.loads(response.content) == {"status": "ok", "database": "ok"}
+    assert json.loads(response.content) == {"status": "ok", "database": "ok", "cache": "ok", "storage": "ok"}
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(client, monkeypatch, settings):
