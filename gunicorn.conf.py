@@ -1,12 +1,19 @@
 """gunicorn settings for production; each can be overridden by an environment
-variable of the same name in upper case with a GUNICORN_ prefix."""
+variable of the same name in upper case with a GUNICORN_ prefix.
 
-import multiprocessing
+Database connections: every thread of every worker keeps its own connection
+(DJANGO_CONN_MAX_AGE), so one app server holds at most workers × threads
+connections. The defaults (3 × 4 = 12) are chosen so that six app servers,
+their task workers and periodic jobs fit PostgreSQL's default
+max_connections = 100; the arithmetic is in docs/deploy.md («Capacity»)."""
+
 import os
+import re
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
+workers = int(os.environ.get("GUNICORN_WORKERS", 3))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))  # large XLSX reports are streamed, but allow time
 graceful_timeout = 30
 keepalive = 5
@@ -18,3 +25,10 @@ errorlog = "-"
 logger_class = "leanedu.logmask.AccessLogger"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "leanedu.wsgi:application"
+
+# One control socket per instance (gunicornc), named after the address it
+# serves: two instances under one user no longer share $HOME/.gunicorn/gunicorn.ctl.
+_run_dir = Path(__file__).resolve().parent / "var" / "run"
+control_socket = os.environ.get(
+    "GUNICORN_CONTROL_SOCKET", str(_run_dir / f"gunicorn-{re.sub(r'[^A-Za-z0-9.]+', '-', bind).strip('-')}.ctl")
+)

@@ -72,6 +72,6 @@ def test_gunicorn_uses_the_masking_logger():
     from pathlib import Path
 
     conf = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
-    namespace: dict = {}
+    namespace: dict = {"__file__": str(conf)}
     exec(compile(conf.read_text(), str(conf), "exec"), namespace)
     assert namespace["logger_class"] == "leanedu.logmask.AccessLogger"
