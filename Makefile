@@ -75,6 +75,7 @@ messages: $(STAMP)
 backup: $(STAMP)
 	@$(MANAGE) backup
 
-# make restore BACKUP=var/backups/20261126-101500
+# make restore BACKUP=var/backups/20261126-101500 (asks for "yes"; YES=1 without a terminal)
 restore: $(STAMP)
-	@$(MANAGE) restore $(BACKUP)
+	@test -n "$(BACKUP)" || { echo "make restore: name the backup folder, e.g. make restore BACKUP=var/backups/20261126-023000" >&2; exit 2; }
+	@$(MANAGE) restore "$(BACKUP)" $(if $(YES),--yes)

@@ -1,10 +1,16 @@
 from django.apps import AppConfig
+from django.db import DatabaseError
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 def _crud(app_label: str, *models: str) -> list[str]:
     return [f"{app_label}.{action}_{model}" for model in models for action in ("add", "change", "delete", "view")]
+
+
+RESTORE_HELD = (
+    "held after a restore: it was waiting in the backup and may have been sent since; not re-sent automatically"
+)
 
 
 class LeaneduConfig(AppConfig):
@@ -42,3 +48,33 @@ class LeaneduConfig(AppConfig):
         post_migrate.connect(sync_role_permissions, dispatch_uid="leanedu.sync_role_permissions")
         # After every app's migrations (any sender): a new table of a tracked app is tracked too.
         post_migrate.connect(install_triggers, dispatch_uid="leanedu.fragments.install_triggers")
+
+    # --- restore (leanedu/backup.py): mail pending in the backup is not sent twice
+    def before_restore(self):
+        from leanedu.models import OutgoingEmail
+
+        try:
+            return dict(OutgoingEmail.objects.values_list("pk", "status"))
+        except DatabaseError:  # an empty database: nothing was sent from it
+            return None
+
+    def after_restore(self, live: dict | None) -> list[str]:
+        """A mail still pending in the backup may have gone out since. It is
+        sent only if the live database had it pending too; if the live one
+        had sent it, it is marked sent; otherwise it is held, visibly, for
+        the office to resend by hand if it never arrived."""
+        from django.utils import timezone
+
+        from leanedu.models import OutgoingEmail
+
+        pending = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING)
+        live = live or {}
+        keep = [pk for pk, status in live.items() if status == OutgoingEmail.Status.PENDING]
+        sent = [pk for pk, status in live.items() if status == OutgoingEmail.Status.SENT]
+        marked = pending.filter(pk__in=sent).update(status=OutgoingEmail.Status.SENT, sent_at=timezone.now())
+        held = (
+            pending.exclude(pk__in=keep)
+            .exclude(pk__in=sent)
+            .update(status=OutgoingEmail.Status.FAILED, last_error=RESTORE_HELD[:300])
+        )
+        return [f"outbox: {marked} e-mails already sent before the restore, {held} held (not re-sent)"]

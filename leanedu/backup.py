@@ -143,11 +143,24 @@ def _write_backup(target: Path) -> None:
     )
 
 
-def restore_backup(source: Path) -> None:
-    """Replace the database contents and MEDIA_ROOT with a backup's."""
+def _restore_hooks():
+    """Apps keep their promises across a restore through ``before_restore()``
+    (read what the live database knows, before it is replaced) and
+    ``after_restore(state)`` on their AppConfig."""
+    from django.apps import apps
+
+    return [config for config in apps.get_app_configs() if hasattr(config, "after_restore")]
+
+
+def restore_backup(source: Path, report=lambda line: None) -> None:
+    """Replace the database contents and MEDIA_ROOT with a backup's, then let
+    the apps reconcile (numbers never reissued, mail never sent twice,
+    anonymisation re-applied)."""
     dump = source / "db.dump"
     if not dump.exists():
         raise BackupError(f"{dump} does not exist")
+    hooks = _restore_hooks()
+    states = {config.label: config.before_restore() for config in hooks}
     major = _server_major()
     connection.close()
     result = subprocess.run(
@@ -172,6 +185,9 @@ def restore_backup(source: Path) -> None:
         archive = source / f"files-{name}.tar.gz"
         if archive.exists():
             _replace_folder(root, archive)
+    for config in hooks:
+        for line in config.after_restore(states[config.label]):
+            report(line)
 
 
 def _replace_folder(root: Path, archive: Path) -> None:
