@@ -271,10 +271,13 @@ EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)  # SMTPS, usually port 465
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="leanedu <noreply@localhost>")
 OFFICE_EMAIL = env.str("OFFICE_EMAIL", default="office@localhost")
+# Where the daily digest of overdue proposals goes (empty: OFFICE_EMAIL).
+PROPOSALS_OFFICE_EMAIL = env.str("PROPOSALS_OFFICE_EMAIL", default="")
 # Indicator reporting: days after a period's end to submit (when the period has no
 # deadline of its own), and the days before the deadline when reminders go out.
 INDICATORS_DEADLINE_DAYS = env.int("INDICATORS_DEADLINE_DAYS", default=10)
@@ -298,7 +301,10 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=HTTPS)
+# Preload lists are hard to leave: an opt-in once HTTPS has run well for a while.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # preload not asked for, on purpose
 # Behind nginx (DJANGO_BEHIND_PROXY=1): the scheme and the visitor's address come
 # from the proxy's headers, and only from requests of the trusted proxies.
 BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)

@@ -65,9 +65,8 @@ def answer_days() -> int:
 
 
 def office_email() -> str:
-    return getattr(settings, "PROPOSALS_OFFICE_EMAIL", None) or env.str(
-        "PROPOSALS_OFFICE_EMAIL", default=settings.OFFICE_EMAIL
-    )
+    """PROPOSALS_OFFICE_EMAIL (read in settings), else the office's address."""
+    return getattr(settings, "PROPOSALS_OFFICE_EMAIL", "") or settings.OFFICE_EMAIL
 
 
 def files_root() -> Path:
