@@ -4,6 +4,7 @@ variables is in the README."""
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 import sys
 from pathlib import Path
@@ -309,6 +310,11 @@ if not SECURE_HSTS_PRELOAD:
 # from the proxy's headers, and only from requests of the trusted proxies.
 BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
 TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        _fail(f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 10.0.0.0/24)")
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True

@@ -102,3 +102,24 @@ def test_without_the_proxy_setting_the_header_is_ignored(settings, form_data):
     client = visitor("203.0.113.7", peer="198.51.100.3")
     assert post_proposal(client, form_data).status_code == 302
     assert Proposal.objects.get().submitted_ip == "198.51.100.3"
+
+
+def test_a_wrong_trusted_proxy_stops_the_start_with_one_line():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env["DJANGO_TRUSTED_PROXIES"] = "127.0.0.1,nginx.local"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES" in result.stderr and "nginx.local" in result.stderr
+    assert "Traceback" not in result.stderr
