@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from leanedu.client_ip import client_ip
+
 
 class AnonymousPerAddress(SimpleRateThrottle):
     scope = "anon"
@@ -18,7 +20,8 @@ class AnonymousPerAddress(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        # The visitor's address as everywhere else (DJANGO_BEHIND_PROXY, DJANGO_TRUSTED_PROXIES).
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "-"}
 
 
 class PerToken(SimpleRateThrottle):

@@ -369,8 +369,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousPerAddress", "api.throttling.PerToken"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # Behind N proxies the client's address is the N-th from the right of X-Forwarded-For.
-    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
 }
 # Requests per hour: anonymous per address, personal tokens per user.
 API_ANON_RATE = env.str("API_ANON_RATE", default="1000/hour")

@@ -123,3 +123,18 @@ def test_a_wrong_trusted_proxy_stops_the_start_with_one_line():
     assert result.returncode != 0
     assert "DJANGO_TRUSTED_PROXIES" in result.stderr and "nginx.local" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_api_throttles_visitors_behind_one_proxy_separately(behind_proxy):
+    from django.core.cache import cache
+
+    cache.clear()
+    behind_proxy.API_ANON_RATE = "2/hour"
+    first, second = visitor("203.0.113.7"), visitor("198.51.100.20")
+    assert [first.get("/api/v1/indicators/").status_code for _ in range(3)] == [200, 200, 429]
+    assert second.get("/api/v1/indicators/").status_code == 200
+    # a forged header sent straight to the app does not give a new address
+    forger = visitor("1.1.1.1", peer="203.0.113.66")
+    assert [forger.get("/api/v1/indicators/").status_code for _ in range(2)] == [200, 200]
+    assert visitor("2.2.2.2", peer="203.0.113.66").get("/api/v1/indicators/").status_code == 429
