@@ -28,6 +28,7 @@ PAGES = [
     ("anonymous", "/projects/"),
     ("anonymous", "/projects/{project}/"),
     ("anonymous", "/indicators/"),
+    ("anonymous", "/indicators/{indicator}/"),
     # Drill-through of computed figures: the same query count at both scales.
     ("anonymous", "/indicators/BT-C1/numerator/?period={year}"),
     ("anonymous", "/indicators/BT-C2/numerator/?period={year}"),
@@ -60,17 +61,19 @@ def reset_database() -> None:
 
 def placeholders() -> dict[str, str]:
     from documents.models import Document
-    from indicators.models import Period
+    from indicators.models import Indicator, Period
     from projects.models import PUBLIC_STATUSES, Project
 
     # The same demo document and project at both scales, so counts compare.
     doc = Document.objects.filter(number="137-р").first() or Document.objects.filter(is_public=True).first()
     project = Project.objects.filter(status__in=PUBLIC_STATUSES).order_by("pk").first()
     year = Period.from_code("2025")
+    indicator = Indicator.objects.entered().order_by("sort_order", "code").first()
     return {
         "document": str(doc.pk if doc else 0),
         "project": str(project.pk if project else 0),
         "year": str(year.pk if year else 0),
+        "indicator": indicator.code if indicator else "none",
     }
 
 
@@ -86,6 +89,7 @@ def interleaved(client, url: str, repeat: int) -> dict:
     connection.queries_log.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
+    queries = len(ctx.captured_queries)  # now: the next request resets the log
     assert response.status_code == 200, (url, response.status_code)
     page, floor = [], []
     for _ in range(repeat):
@@ -95,7 +99,7 @@ def interleaved(client, url: str, repeat: int) -> dict:
             samples.append((time.perf_counter() - started) * 1000)
     p50, p95 = percentiles(page)
     f50, f95 = percentiles(floor)
-    return {"p50": p50, "p95": p95, "f50": f50, "f95": f95, "queries": len(ctx.captured_queries)}
+    return {"p50": p50, "p95": p95, "f50": f50, "f95": f95, "queries": queries}
 
 
 FLOOR = "/bench-floor/"
@@ -131,6 +135,9 @@ def main() -> None:
     parser.add_argument("--region", type=int, default=int(os.environ.get("BENCH_REGION", 45)))
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--reuse-region", action="store_true", help="measure the region already seeded (no demo column)"
+    )
     args = parser.parse_args()
 
     setup_django()
@@ -138,15 +145,19 @@ def main() -> None:
     from django.core.management import call_command
 
     settings.ROOT_URLCONF = "bench.urls_floor"
-    reset_database()
-    started = time.monotonic()
-    call_command("seed_demo", quiet_accounts=True, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    print(f"demo data: {time.monotonic() - started:.1f} s")
-    demo = measure(args.repeat, args.rounds)
-    started = time.monotonic()
-    call_command("seed_demo", region=args.region, quiet_accounts=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    print(f"region data ({args.region} municipalities): {time.monotonic() - started:.1f} s")
-    region = measure(args.repeat, args.rounds)
+    if args.reuse_region:
+        # The benchmark database already holds the region (a previous run): measure it again.
+        demo = region = measure(args.repeat, args.rounds)
+    else:
+        reset_database()
+        started = time.monotonic()
+        call_command("seed_demo", quiet_accounts=True, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        print(f"demo data: {time.monotonic() - started:.1f} s")
+        demo = measure(args.repeat, args.rounds)
+        started = time.monotonic()
+        call_command("seed_demo", region=args.region, quiet_accounts=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        print(f"region data ({args.region} municipalities): {time.monotonic() - started:.1f} s")
+        region = measure(args.repeat, args.rounds)
 
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(
