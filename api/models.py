@@ -10,8 +10,10 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext_lazy, pgettext_lazy
 
 from api.querysets import ApiTokenQuerySet
+from leanedu.wording import Noun
 
 # Keys look like «le_<prefix>_<secret>»: the prefix is stored in clear to find
 # and show a token, the whole key only as a hash.
@@ -37,6 +39,14 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
+
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "API token"),
+        genitive=pgettext_lazy("genitive", "API token"),
+        selected=pgettext_lazy("accusative plural", "selected API tokens"),
+        count=npgettext_lazy("count", "%(count)s API token", "%(count)s API tokens", "count"),
+        gender="m",
+    )
 
     class Meta:
         verbose_name = _("API token")

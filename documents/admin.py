@@ -290,7 +290,11 @@ class DocumentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             except ValidationError as exc:
                 self.message_user(request, f"№ {document.number}: {' '.join(exc.messages)}", messages.ERROR)
         if done:
-            self.message_user(request, _("Status changed: %(n)d.") % {"n": done}, messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Status changed: %(counted)s.") % {"counted": Document.wording.counted(done)},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Put into force"), permissions=["change"])
     def put_in_force(self, request, queryset):

@@ -13,10 +13,11 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import npgettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from documents.querysets import DocumentQuerySet
+from leanedu.wording import Noun
 
 
 class DocumentStatus(models.TextChoices):
@@ -35,6 +36,14 @@ class DocumentKind(models.Model):
 
     history = HistoricalRecords()
 
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "document kind"),
+        genitive=pgettext_lazy("genitive", "document kind"),
+        selected=pgettext_lazy("accusative plural", "selected document kinds"),
+        count=npgettext_lazy("count", "%(count)s document kind", "%(count)s document kinds", "count"),
+        gender="m",
+    )
+
     class Meta:
         verbose_name = _("document kind")
         verbose_name_plural = _("document kinds")
@@ -49,6 +58,14 @@ class Tag(models.Model):
 
     name = models.CharField(pgettext_lazy("registry", "name"), max_length=100, unique=True)
     slug = models.SlugField(_("code"), max_length=100, unique=True, allow_unicode=True)
+
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "tag"),
+        genitive=pgettext_lazy("genitive", "tag"),
+        selected=pgettext_lazy("accusative plural", "selected tags"),
+        count=npgettext_lazy("count", "%(count)s tag", "%(count)s tags", "count"),
+        gender="f",
+    )
 
     class Meta:
         verbose_name = _("tag")
@@ -109,6 +126,14 @@ class Document(models.Model):
     history = HistoricalRecords(excluded_fields=["file_text", "search_vector"])
     objects = DocumentQuerySet.as_manager()
 
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "document"),
+        genitive=pgettext_lazy("genitive", "document"),
+        selected=pgettext_lazy("accusative plural", "selected documents"),
+        count=npgettext_lazy("count", "%(count)s document", "%(count)s documents", "count"),
+        gender="m",
+    )
+
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
@@ -164,6 +189,14 @@ class DocumentFile(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
+
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "document file"),
+        genitive=pgettext_lazy("genitive", "document file"),
+        selected=pgettext_lazy("accusative plural", "selected document files"),
+        count=npgettext_lazy("count", "%(count)s document file", "%(count)s document files", "count"),
+        gender="m",
+    )
 
     class Meta:
         verbose_name = _("document file")
@@ -254,6 +287,14 @@ class DocumentFileVersion(models.Model):
 
     history = HistoricalRecords(excluded_fields=["text"])
 
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "file edition"),
+        genitive=pgettext_lazy("genitive", "file edition"),
+        selected=pgettext_lazy("accusative plural", "selected file editions"),
+        count=npgettext_lazy("count", "%(count)s file edition", "%(count)s file editions", "count"),
+        gender="f",
+    )
+
     class Meta:
         verbose_name = _("file edition")
         verbose_name_plural = _("file editions")
@@ -315,6 +356,16 @@ class DocumentRelation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
+
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "relation between documents"),
+        genitive=pgettext_lazy("genitive", "relation between documents"),
+        selected=pgettext_lazy("accusative plural", "selected relations between documents"),
+        count=npgettext_lazy(
+            "count", "%(count)s relation between documents", "%(count)s relations between documents", "count"
+        ),
+        gender="f",
+    )
 
     class Meta:
         verbose_name = _("relation between documents")

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from documents.models import Document, DocumentKind, DocumentStatus, Tag
 from leanedu.models import Organization
+from leanedu.resources import HumanResource
 
 
-class DocumentResource(resources.ModelResource):
+class DocumentResource(HumanResource):
     kind = fields.Field(
         attribute="kind", column_name="kind", widget=widgets.ForeignKeyWidget(DocumentKind, field="name")
     )
@@ -65,10 +66,11 @@ class DocumentResource(resources.ModelResource):
         return super().get_queryset().select_related("kind", "authority").prefetch_related("tags")
 
     def before_import_row(self, row, **kwargs):
-        if row.get("status") in (None, ""):
-            row["status"] = "in_force"
-        if row.get("is_public") in (None, ""):
-            row["is_public"] = "1"
+        status, is_public = self.fields["status"].column_name, self.fields["is_public"].column_name
+        if row.get(status) in (None, ""):
+            row[status] = "in_force"
+        if row.get(is_public) in (None, ""):
+            row[is_public] = "1"
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # A status moves only through transitions and relations (services):

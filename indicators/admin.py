@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin, ImportExportModelAdmin
@@ -16,7 +18,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from indicators import services
 from indicators.models import Indicator, Period, SentReminder, Target, Value
 from indicators.resources import IndicatorResource, TargetResource, ValueResource
+from leanedu.admin_filters import MunicipalityFilter, OrganizationFilter
 from leanedu.pagination import EstimatedCountPaginator
+from leanedu.wording import full_name
 
 
 @admin.register(Indicator)
@@ -90,8 +94,15 @@ class ValueAdmin(ExportMixin, SimpleHistoryAdmin):
     """Values are exported here; they are imported on /reports/ (preview, checks, all-or-nothing)."""
 
     resource_classes = [ValueResource]
-    list_display = ["indicator", "period", "organization", "value", "status", "updated_at", "reviewed_by"]
-    list_filter = ["status", "period__kind", "period__year", "indicator"]
+    list_display = ["indicator_code", "period", "organization", "value", "status", "updated_on", "reviewer"]
+    list_filter = [
+        "status",
+        MunicipalityFilter,
+        OrganizationFilter,
+        "indicator",  # a short list; RelatedOnly would scan 800,000 values for their indicators
+        "period__year",
+        "period__kind",
+    ]
     list_select_related = ["indicator", "period", "organization", "reviewed_by"]
     search_fields = ["indicator__code", "indicator__name", "organization__short_name"]
     autocomplete_fields = ["indicator", "period", "organization"]
@@ -114,6 +125,18 @@ class ValueAdmin(ExportMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    @admin.display(description=_("indicator"), ordering="indicator__code")
+    def indicator_code(self, value):
+        return format_html('<span title="{}">{}</span>', value.indicator.name, value.indicator.code)
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated_on(self, value):
+        return timezone.localtime(value.updated_at).strftime("%d.%m.%Y")
+
+    @admin.display(description=_("reviewed by"), ordering="reviewed_by__last_name")
+    def reviewer(self, value):
+        return full_name(value.reviewed_by) if value.reviewed_by_id else "—"
 
     def has_change_permission(self, request, obj=None):
         # An approved value is locked: reopen it (with a reason) first.

@@ -38,7 +38,7 @@ ENTERED = [
     ),
     (
         "BT-03",
-        "Число реализованных проектов по бережливым технологиям",
+        "Число реализованных бережливых проектов",
         Unit.UNITS,
         Direction.HIGHER,
         Aggregation.SUM,
@@ -72,7 +72,7 @@ ENTERED = [
         1,
         1,
     ),
-    ("BT-07", "Число рабочих мест, организованных по системе 5С", Unit.UNITS, Direction.HIGHER, Aggregation.LAST, 2, 4),
+    ("BT-07", "Число рабочих мест, организованных по системе 5S", Unit.UNITS, Direction.HIGHER, Aggregation.LAST, 2, 4),
     ("BT-08", "Число стандартизированных процессов", Unit.UNITS, Direction.HIGHER, Aggregation.LAST, 1, 2),
     ("BT-09", "Число поданных предложений по улучшению", Unit.UNITS, Direction.HIGHER, Aggregation.SUM, 3, 4),
     ("BT-10", "Доля реализованных предложений по улучшению", Unit.PERCENT, Direction.HIGHER, Aggregation.LAST, 20, 10),
@@ -123,7 +123,7 @@ COMPUTED = [
     # Entered by hand until the portal counted «Повторить у себя» (indicators migration 0004).
     ("BT-19", "Число проектов, тиражированных в другие организации", Unit.UNITS, Method.REPLICATIONS),
     ("BT-C1", "Число опорных площадок по бережливым технологиям", Unit.UNITS, Method.PILOT_SITES),
-    ("BT-C2", "Число завершённых проектов по бережливым технологиям", Unit.UNITS, Method.COMPLETED_PROJECTS),
+    ("BT-C2", "Число завершённых бережливых проектов", Unit.UNITS, Method.COMPLETED_PROJECTS),
     ("BT-C3", "Доля организаций, завершивших хотя бы один проект", Unit.PERCENT, Method.ORGS_WITH_COMPLETED),
     ("BT-C4", "Доля проектов, достигших цели", Unit.PERCENT, Method.PROJECTS_GOAL_REACHED),
 ]

@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import npgettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from indicators.querysets import IndicatorQuerySet, TargetQuerySet, ValueQuerySet
+from leanedu.wording import Noun
 
 
 class Unit(models.TextChoices):
@@ -85,6 +86,14 @@ class Indicator(models.Model):
     history = HistoricalRecords()
     objects = IndicatorQuerySet.as_manager()
 
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "target indicator"),
+        genitive=pgettext_lazy("genitive", "target indicator"),
+        selected=pgettext_lazy("accusative plural", "selected target indicators"),
+        count=npgettext_lazy("count", "%(count)s target indicator", "%(count)s target indicators", "count"),
+        gender="m",
+    )
+
     class Meta:
         verbose_name = _("target indicator")
         verbose_name_plural = _("target indicators")
@@ -148,6 +157,14 @@ class Period(models.Model):
     )
 
     history = HistoricalRecords()
+
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "period"),
+        genitive=pgettext_lazy("genitive", "period"),
+        selected=pgettext_lazy("accusative plural", "selected periods"),
+        count=npgettext_lazy("count", "%(count)s period", "%(count)s periods", "count"),
+        gender="m",
+    )
 
     class Meta:
         verbose_name = _("period")
@@ -254,6 +271,14 @@ class Target(models.Model):
     history = HistoricalRecords()
     objects = TargetQuerySet.as_manager()
 
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "target value"),
+        genitive=pgettext_lazy("genitive", "target value"),
+        selected=pgettext_lazy("accusative plural", "selected target values"),
+        count=npgettext_lazy("count", "%(count)s target value", "%(count)s target values", "count"),
+        gender="n",
+    )
+
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
@@ -328,6 +353,14 @@ class Value(models.Model):
 
     history = HistoricalRecords()
     objects = ValueQuerySet.as_manager()
+
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "indicator value"),
+        genitive=pgettext_lazy("genitive", "indicator value"),
+        selected=pgettext_lazy("accusative plural", "selected indicator values"),
+        count=npgettext_lazy("count", "%(count)s indicator value", "%(count)s indicator values", "count"),
+        gender="n",
+    )
 
     class Meta:
         verbose_name = _("indicator value")

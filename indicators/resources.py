@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
-from import_export import fields, resources
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, widgets
 from import_export.widgets import ForeignKeyWidget
 
-from indicators.models import Indicator, Target, Value
+from indicators.models import Indicator, Period, Target, Value
+from leanedu.resources import HumanResource
 
 
-class IndicatorResource(resources.ModelResource):
+class PeriodWidget(widgets.Widget):
+    """A period as people name it («I квартал 2026 года»); on import, that name or its code (2026-Q1)."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        period = Period.from_code(text)
+        if period is None:
+            period = next((p for p in Period.objects.all() if str(p) == text), None)
+        if period is None:
+            raise ValueError(gettext("Unknown period «%(value)s».") % {"value": text})
+        return period
+
+    def render(self, value, obj=None, **kwargs):
+        return str(value) if value is not None else ""
+
+
+class IndicatorResource(HumanResource):
+    name = fields.Field(attribute="name", column_name=pgettext_lazy("indicator", "Name"))
+
     class Meta:
         model = Indicator
         import_id_fields = ("code",)
@@ -26,17 +49,29 @@ class IndicatorResource(resources.ModelResource):
         )
 
 
-class TargetResource(resources.ModelResource):
+class TargetResource(HumanResource):
     indicator = fields.Field("indicator", "indicator", ForeignKeyWidget(Indicator, "code"))
+    period = fields.Field("period", "period", PeriodWidget())
+    organization_name = fields.Field("organization__short_name", _("Organisation name"), readonly=True)
 
     class Meta:
         model = Target
-        fields = ("id", "indicator", "period", "organization", "value", "baseline_year", "baseline_value")
+        fields = (
+            "id",
+            "indicator",
+            "period",
+            "organization",
+            "organization_name",
+            "value",
+            "baseline_year",
+            "baseline_value",
+        )
 
 
-class ValueResource(resources.ModelResource):
+class ValueResource(HumanResource):
     indicator = fields.Field("indicator", "indicator", ForeignKeyWidget(Indicator, "code"))
-    organization_name = fields.Field("organization__short_name", "organization_name", readonly=True)
+    period = fields.Field("period", "period", PeriodWidget())
+    organization_name = fields.Field("organization__short_name", _("Organisation name"), readonly=True)
 
     class Meta:
         model = Value

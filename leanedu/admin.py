@@ -4,16 +4,16 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
-from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from leanedu.models import Membership, Organization, OutgoingEmail
+from leanedu.resources import HumanResource
 
 User = get_user_model()
 
 
-class OrganizationResource(resources.ModelResource):
+class OrganizationResource(HumanResource):
     class Meta:
         model = Organization
         fields = ("id", "full_name", "short_name", "kind", "parent", "inn", "address", "website", "email", "is_active")

@@ -31,6 +31,9 @@ class LeaneduOTPLoginForm(OTPAdminAuthenticationForm):
 
 
 class LeaneduAdminSite(OTPAdminSite):
+    # The lists need the width (a 1,280 px screen); the index and breadcrumbs lead everywhere.
+    enable_nav_sidebar = False
+
     def __init__(self, name: str = "admin"):
         AdminSite.__init__(self, name)
 
@@ -41,6 +44,22 @@ class LeaneduAdminSite(OTPAdminSite):
     @property
     def login_template(self):
         return "admin/otp_login.html" if two_factor_required() else None
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every admin, the project's and other packages', speaks of its model
+        in the grammar of the model's name (leanedu/admin_wording.py)."""
+        from django.contrib.admin import ModelAdmin
+
+        from leanedu.admin_wording import WordingAdminMixin
+
+        admin_class = admin_class or ModelAdmin
+        if not issubclass(admin_class, WordingAdminMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (WordingAdminMixin, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request) -> bool:
         if two_factor_required():

@@ -1,10 +1,41 @@
 from django.conf import settings
 
 from leanedu.accessibility import COOKIE_NAME, A11ySettings
+from leanedu.roles import Role
+from leanedu.scoping import user_scope
+
+
+def reader_links(user) -> dict[str, bool]:
+    """Which of the signed-in sections the reader may use: the menu shows only
+    those (a coordinator clicking «Отчёты» used to get a 403)."""
+    if user is None or not user.is_authenticated:
+        return {"cabinet": False, "reports": False, "admin": False}
+    scope = user_scope(user)
+    return {
+        "cabinet": bool(scope.coordinator_org_ids),
+        "reports": scope.sees_everything or scope.has_role(Role.OFFICIAL),
+        "admin": user.is_active and user.is_staff,
+    }
+
+
+def landing_url(user) -> str:
+    """Where a role works: office staff in the back office, a coordinator in the
+    cabinet, an official in the reports; anyone else on the home page."""
+    from django.urls import reverse
+
+    links = reader_links(user)
+    if links["admin"] and user_scope(user).is_office:
+        return reverse("admin:index")
+    if links["cabinet"]:
+        return reverse("projects:cabinet")
+    if links["reports"]:
+        return reverse("reports:index")
+    return reverse("home")
 
 
 def site(request):
     return {
+        "reader": reader_links(getattr(request, "user", None)),
         "SITE_NAME": settings.SITE_NAME,
         "a11y": A11ySettings.from_cookie(request.COOKIES.get(COOKIE_NAME)),
         "OFFICE_EMAIL": settings.OFFICE_EMAIL,

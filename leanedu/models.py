@@ -6,10 +6,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from leanedu.querysets import MembershipQuerySet, OrganizationQuerySet
 from leanedu.roles import Role
+from leanedu.wording import Noun
 
 
 class OrganizationKind(models.TextChoices):
@@ -43,7 +45,9 @@ class Organization(models.Model):
 
     full_name = models.CharField(_("full name"), max_length=500)
     short_name = models.CharField(_("short name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices, db_index=True)
+    kind = models.CharField(
+        pgettext_lazy("organisation", "type"), max_length=20, choices=OrganizationKind.choices, db_index=True
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent organisation"),
@@ -74,6 +78,14 @@ class Organization(models.Model):
 
     history = HistoricalRecords()
     objects = OrganizationQuerySet.as_manager()
+
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "organisation"),
+        genitive=pgettext_lazy("genitive", "organisation"),
+        selected=pgettext_lazy("accusative plural", "selected organisations"),
+        count=npgettext_lazy("count", "%(count)s organisation", "%(count)s organisations", "count"),
+        gender="f",
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -139,6 +151,14 @@ class Membership(models.Model):
     history = HistoricalRecords()
     objects = MembershipQuerySet.as_manager()
 
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "membership"),
+        genitive=pgettext_lazy("genitive", "membership"),
+        selected=pgettext_lazy("accusative plural", "selected memberships"),
+        count=npgettext_lazy("count", "%(count)s membership", "%(count)s memberships", "count"),
+        gender="f",
+    )
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -182,6 +202,14 @@ class OutgoingEmail(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "outgoing e-mail"),
+        genitive=pgettext_lazy("genitive", "outgoing e-mail"),
+        selected=pgettext_lazy("accusative plural", "selected outgoing e-mails"),
+        count=npgettext_lazy("count", "%(count)s outgoing e-mail", "%(count)s outgoing e-mails", "count"),
+        gender="n",
+    )
 
     class Meta:
         verbose_name = _("outgoing e-mail")

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from leanedu import views
-from leanedu.forms import LoginForm
 
 admin.site.site_header = _("Lean technologies in education — project office")
 admin.site.site_title = _("leanedu administration")
@@ -19,7 +18,7 @@ urlpatterns = [
     path("privacy/", views.privacy_policy, name="privacy"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        views.RoleLoginView.as_view(),
         name="login",
     ),
     path("accounts/verify/", views.verify, name="verify"),

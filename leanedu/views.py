@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -18,7 +19,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from leanedu.accessibility import COOKIE_MAX_AGE, COOKIE_NAME, A11ySettings
-from leanedu.forms import SecondFactorForm
+from leanedu.context_processors import landing_url
+from leanedu.forms import LoginForm, SecondFactorForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -136,3 +138,14 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 def privacy_policy(request: HttpRequest) -> HttpResponse:
     return render(request, "leanedu/privacy.html")
+
+
+class RoleLoginView(LoginView):
+    """Sign-in that lands each role where it works (leanedu.context_processors.landing_url),
+    unless a safe `next` says otherwise."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)

@@ -3,8 +3,10 @@ approve / return with a comment, passport export, history."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -14,7 +16,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from leanedu.models import Organization
+from leanedu.admin_filters import MunicipalityFilter, OrganizationFilter
 from projects import services
 from projects.forms import ReviewCommentForm
 from projects.models import (
@@ -31,7 +33,8 @@ from projects.resources import ProjectPassportResource
 
 
 @admin.register(LeanTool)
-class LeanToolAdmin(SimpleHistoryAdmin):
+class LeanToolAdmin(admin.ModelAdmin):
+    # LeanTool keeps no django-simple-history table: Django's own change log is its history.
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -48,41 +51,6 @@ class PilotSiteAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("state"))
     def state(self, site: PilotSite) -> str:
         return site.closed_reason() or gettext("Active")
-
-
-class MunicipalityFilter(admin.SimpleListFilter):
-    title = _("municipality")
-    parameter_name = "municipality"
-
-    def lookups(self, request, model_admin):
-        return [(str(m.pk), m.short_name) for m in Organization.objects.municipalities().only("pk", "short_name")]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(organization__municipality_id=self.value())
-        return queryset
-
-
-class OrganizationFilter(admin.SimpleListFilter):
-    """Organisations of the chosen municipality: a region has ~2,000 of them,
-    too many for one list, so the list appears once a municipality is chosen."""
-
-    title = _("organisation")
-    parameter_name = "organization"
-
-    def lookups(self, request, model_admin):
-        municipality = request.GET.get(MunicipalityFilter.parameter_name)
-        if not (municipality and municipality.isdigit()):
-            return []
-        return [
-            (str(o.pk), o.short_name)
-            for o in Organization.objects.filter(municipality_id=municipality).education().only("pk", "short_name")
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(organization_id=self.value())
-        return queryset
 
 
 class MetricInline(admin.TabularInline):
@@ -144,28 +112,49 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
-# (action name, service, label, comment required, comment label)
+# (action name, service, label for the selected projects, comment required, comment label,
+#  label for one project on its own page)
 REVIEW_ACTIONS = {
-    "approve": (services.project_approve, _("Approve the selected projects"), False, _("Comment (optional)")),
+    "approve": (
+        services.project_approve,
+        _("Approve the selected projects"),
+        False,
+        _("Comment (optional)"),
+        _("Approve the project"),
+    ),
     "return": (
         services.project_return,
         _("Return the selected projects for revision"),
         True,
         _("What should be fixed (required)"),
+        _("Return the project for revision"),
     ),
-    "start": (services.project_start, _("Mark the selected projects as started"), False, _("Comment (optional)")),
+    "start": (
+        services.project_start,
+        _("Mark the selected projects as started"),
+        False,
+        _("Comment (optional)"),
+        _("Mark the project as started"),
+    ),
     "complete": (
         services.project_complete,
         _("Mark the selected projects as completed"),
         False,
         _("Comment (optional)"),
+        _("Mark the project as completed"),
     ),
-    "cancel": (services.project_cancel, _("Cancel the selected projects"), True, _("Reason for cancelling (required)")),
+    "cancel": (
+        services.project_cancel,
+        _("Cancel the selected projects"),
+        True,
+        _("Reason for cancelling (required)"),
+        _("Cancel the project"),
+    ),
 }
 
 
 def _make_action(name: str):
-    service, label, required, comment_label = REVIEW_ACTIONS[name]
+    service, label, required, comment_label, _single = REVIEW_ACTIONS[name]
 
     def action(modeladmin, request: HttpRequest, queryset):
         form = ReviewCommentForm(request.POST if "apply" in request.POST else None)
@@ -186,7 +175,9 @@ def _make_action(name: str):
                     modeladmin.message_user(request, f"«{project.title}»: {reason}", messages.ERROR)
             if done:
                 modeladmin.message_user(
-                    request, gettext("Done for %(count)s project(s).") % {"count": done}, messages.SUCCESS
+                    request,
+                    gettext("Done: %(counted)s.") % {"counted": Project.wording.counted(done)},
+                    messages.SUCCESS,
                 )
             return None
         context = {
@@ -229,7 +220,9 @@ class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
     list_select_related = ["organization", "organization__municipality"]
     search_fields = ["title", "problem", "organization__short_name", "leader"]
     autocomplete_fields = ["organization"]
-    filter_horizontal = ["tools"]
+    # A dozen tools: plain checkboxes, all visible at once (Django's two-box
+    # widget also carries a doubled «и и» in its Russian help).
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     readonly_fields = [
         "status",
         "review_comment",
@@ -298,7 +291,7 @@ class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
         project = self.get_object(request, object_id)
         if project is None or step not in REVIEW_ACTIONS or not self.has_change_permission(request, project):
             raise Http404
-        service, label, required, comment_label = REVIEW_ACTIONS[step]
+        service, _selected, required, comment_label, label = REVIEW_ACTIONS[step]
         form = ReviewCommentForm(request.POST or None)
         form.fields["comment"].label = comment_label
         form.fields["comment"].required = required
@@ -313,7 +306,7 @@ class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
             else:
-                self.message_user(request, gettext("Done for %(count)s project(s).") % {"count": 1}, messages.SUCCESS)
+                self.message_user(request, gettext("%(action)s: done.") % {"action": label}, messages.SUCCESS)
                 if self.model is SubmittedProject:  # decided: no longer in the queue
                     change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
             return HttpResponseRedirect(change_url)
@@ -333,7 +326,7 @@ class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
         steps = OFFICE_STEPS.get(project.status, ()) if project is not None else ()
         extra_context = {
             **(extra_context or {}),
-            "decisions": [(step, REVIEW_ACTIONS[step][1]) for step in steps],
+            "decisions": [(step, REVIEW_ACTIONS[step][4]) for step in steps],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -389,6 +382,13 @@ class ReviewQueueAdmin(ProjectAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The queue is a proxy without a history table of its own: the project's history is the one.
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+
+        return HttpResponseRedirect(reverse("admin:projects_project_history", args=[object_id]))
 
 
 @admin.register(ProjectTransition)

@@ -15,10 +15,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, npgettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from leanedu.wording import Noun
 from projects.querysets import PilotSiteQuerySet, ProjectMetricQuerySet, ProjectQuerySet
 
 
@@ -60,6 +61,14 @@ class PilotSite(models.Model):
 
     history = HistoricalRecords()
     objects = PilotSiteQuerySet.as_manager()
+
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "pilot site"),
+        genitive=pgettext_lazy("genitive", "pilot site"),
+        selected=pgettext_lazy("accusative plural", "selected pilot sites"),
+        count=npgettext_lazy("count", "%(count)s pilot site", "%(count)s pilot sites", "count"),
+        gender="f",
+    )
 
     class Meta:
         verbose_name = _("pilot site")
@@ -112,6 +121,14 @@ class LeanTool(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "lean tool"),
+        genitive=pgettext_lazy("genitive", "lean tool"),
+        selected=pgettext_lazy("accusative plural", "selected lean tools"),
+        count=npgettext_lazy("count", "%(count)s lean tool", "%(count)s lean tools", "count"),
+        gender="m",
+    )
 
     class Meta:
         verbose_name = _("lean tool")
@@ -207,6 +224,14 @@ class Project(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"], m2m_fields=[tools])
     objects = ProjectQuerySet.as_manager()
 
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "lean project"),
+        genitive=pgettext_lazy("genitive", "lean project"),
+        selected=pgettext_lazy("accusative plural", "selected lean projects"),
+        count=npgettext_lazy("count", "%(count)s lean project", "%(count)s lean projects", "count"),
+        gender="m",
+    )
+
     class Meta:
         verbose_name = _("lean project")
         verbose_name_plural = _("lean projects")
@@ -261,6 +286,14 @@ class TeamMember(models.Model):
     name = models.CharField(_("surname, name and patronymic"), max_length=200)
     role = models.CharField(_("role in the project"), max_length=200, blank=True)
 
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "team member"),
+        genitive=pgettext_lazy("genitive", "team member"),
+        selected=pgettext_lazy("accusative plural", "selected team members"),
+        count=npgettext_lazy("count", "%(count)s team member", "%(count)s team members", "count"),
+        gender="m",
+    )
+
     class Meta:
         verbose_name = _("team member")
         verbose_name_plural = _("project team")
@@ -312,6 +345,14 @@ class ProjectAttachment(models.Model):
 
     history = HistoricalRecords()
 
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "project file"),
+        genitive=pgettext_lazy("genitive", "project file"),
+        selected=pgettext_lazy("accusative plural", "selected project files"),
+        count=npgettext_lazy("count", "%(count)s project file", "%(count)s project files", "count"),
+        gender="m",
+    )
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -352,6 +393,14 @@ class ProjectTransition(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "status change"),
+        genitive=pgettext_lazy("genitive", "status change"),
+        selected=pgettext_lazy("accusative plural", "selected status changes"),
+        count=npgettext_lazy("count", "%(count)s status change", "%(count)s status changes", "count"),
+        gender="f",
+    )
+
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
@@ -383,6 +432,14 @@ class ProjectMetric(models.Model):
 
     history = HistoricalRecords()
     objects = ProjectMetricQuerySet.as_manager()
+
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "project metric"),
+        genitive=pgettext_lazy("genitive", "project metric"),
+        selected=pgettext_lazy("accusative plural", "selected project metrics"),
+        count=npgettext_lazy("count", "%(count)s project metric", "%(count)s project metrics", "count"),
+        gender="m",
+    )
 
     class Meta:
         verbose_name = _("project metric")
@@ -419,6 +476,14 @@ class ProjectMetric(models.Model):
 
 class SubmittedProject(Project):
     """The office's review queue: projects submitted and waiting for a decision."""
+
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "project for review"),
+        genitive=pgettext_lazy("genitive", "project for review"),
+        selected=pgettext_lazy("accusative plural", "selected projects for review"),
+        count=npgettext_lazy("count", "%(count)s project for review", "%(count)s projects for review", "count"),
+        gender="m",
+    )
 
     class Meta:
         proxy = True

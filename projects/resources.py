@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields
 
+from leanedu.resources import HumanResource
 from projects.models import Project
 
 
-class ProjectPassportResource(resources.ModelResource):
+class ProjectPassportResource(HumanResource):
     organization = fields.Field(attribute="organization__short_name", column_name=_("Organisation"))
     municipality = fields.Field(attribute="organization__municipality__short_name", column_name=_("Municipality"))
     status_label = fields.Field(column_name=_("Status"))
@@ -55,7 +57,7 @@ class ProjectPassportResource(resources.ModelResource):
         for field in self.get_export_fields(selected_fields):
             if field.column_name in self.Meta.fields:
                 try:
-                    headers.append(str(Project._meta.get_field(field.column_name).verbose_name).capitalize())
+                    headers.append(capfirst(str(Project._meta.get_field(field.column_name).verbose_name)))
                     continue
                 except Exception:  # noqa: BLE001 — not a model field
                     pass

@@ -21,6 +21,7 @@ from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from leanedu.scoping import user_scope
+from leanedu.wording import full_name
 from proposals import services
 from proposals.forms import AnswerForm, ConvertForm, RejectForm
 from proposals.models import OPEN_STATUSES, Proposal, ProposalAttachment, Status
@@ -78,13 +79,13 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
     change_form_template = "admin/proposals/proposal/change_form.html"
     change_list_template = "admin/proposals/proposal/change_list.html"
     list_display = [
-        "number",
-        "created_at",
+        "number_link",
+        "received_on",
         "status",
         "deadline_mark",
         "category",
         "organization",
-        "assignee",
+        "assignee_name",
         "short_text",
     ]
     list_filter = [
@@ -206,7 +207,19 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("proposal"))
     def short_text(self, obj):
-        return obj.text[:80] + ("…" if len(obj.text) > 80 else "")
+        return obj.text[:60] + ("…" if len(obj.text) > 60 else "")
+
+    @admin.display(description=_("number"), ordering="number")
+    def number_link(self, obj):
+        return obj.number
+
+    @admin.display(description=_("received"), ordering="created_at")
+    def received_on(self, obj):
+        return timezone.localtime(obj.created_at).strftime("%d.%m.%Y")
+
+    @admin.display(description=_("assignee"), ordering="assignee__last_name")
+    def assignee_name(self, obj):
+        return full_name(obj.assignee) if obj.assignee_id else "—"
 
     @admin.display(description=_("deadline"))
     def deadline_mark(self, obj):
@@ -346,8 +359,8 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
                 failed += 1
         self.message_user(
             request,
-            _("%(action)s: %(done)s done, %(failed)s skipped (wrong status).")
-            % {"action": label, "done": done, "failed": failed},
+            _("%(action)s — done: %(done)s; skipped because of their status: %(failed)s.")
+            % {"action": label, "done": Proposal.wording.counted(done), "failed": Proposal.wording.counted(failed)},
         )
 
     @admin.action(description=_("Register the selected proposals"), permissions=["change"])
@@ -384,7 +397,7 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
                     done += 1
                 except ValidationError as exc:
                     self.message_user(request, f"{proposal.number}: {' '.join(exc.messages)}", messages.WARNING)
-            self.message_user(request, _("Rejected: %(count)s") % {"count": done})
+            self.message_user(request, _("Rejected: %(counted)s.") % {"counted": Proposal.wording.counted(done)})
             return HttpResponseRedirect(reverse("admin:proposals_proposal_changelist"))
         context = {
             **self.admin_site.each_context(request),

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import npgettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from leanedu.wording import Noun
 from proposals.querysets import ProposalQuerySet
 from proposals.storage import private_storage
 
@@ -155,6 +156,14 @@ class Proposal(models.Model):
     )
     objects = ProposalQuerySet.as_manager()
 
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "proposal"),
+        genitive=pgettext_lazy("genitive", "proposal"),
+        selected=pgettext_lazy("accusative plural", "selected proposals"),
+        count=npgettext_lazy("count", "%(count)s proposal", "%(count)s proposals", "count"),
+        gender="n",
+    )
+
     class Meta:
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
@@ -219,6 +228,14 @@ class ProposalAttachment(models.Model):
     original_name = models.CharField(_("original file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=50)
     size = models.PositiveIntegerField(_("size, bytes"))
+
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "proposal file"),
+        genitive=pgettext_lazy("genitive", "proposal file"),
+        selected=pgettext_lazy("accusative plural", "selected proposal files"),
+        count=npgettext_lazy("count", "%(count)s proposal file", "%(count)s proposal files", "count"),
+        gender="m",
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("proposal", "attachment")

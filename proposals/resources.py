@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields
 
+from leanedu.resources import HumanResource
 from proposals.models import Proposal
 
 
-class ProposalExportResource(resources.ModelResource):
+class ProposalExportResource(HumanResource):
     """Registration number, dates, status, category, organisation, days to answer.
     Never the name, e-mail, phone, IP or text."""
 

@@ -84,7 +84,12 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "proposals/new.html",
-        {"form": form, "gosuslugi_url": GOSUSLUGI_FEEDBACK_URL, "consent_version": conf.consent_version()},
+        {
+            "form": form,
+            "gosuslugi_url": GOSUSLUGI_FEEDBACK_URL,
+            "consent_version": conf.consent_version(),
+            "answer_days": conf.answer_days(),
+        },
         status=status,
     )
 

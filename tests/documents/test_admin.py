@@ -79,7 +79,7 @@ def test_a_duplicate_gets_a_clear_form_error(client, office, municipality):
     client.force_login(office)
     response = client.post("/admin/documents/document/add/", add_form(municipality))
     assert response.status_code == 200
-    assert "уже зарегистрирован" in response.content.decode()
+    assert "уже есть в реестре" in response.content.decode()
     assert Document.objects.count() == 1
 
 
@@ -104,8 +104,8 @@ def test_a_repealing_relation_added_in_the_admin_moves_the_target_status(client,
 def test_import_shows_a_preview_before_anything_is_applied(client, office, municipality):
     client.force_login(office)
     csv = (
-        "kind,authority,number,date_signed,title,status,is_public\n"
-        f"Распоряжение,{municipality.short_name},488-р,12.10.2021,О внедрении бережливых технологий,in_force,1\n"
+        'Вид,"Орган, издавший документ",Номер,Дата подписания,Название,Статус,Публичный\n'
+        f"Распоряжение,{municipality.short_name},488-р,12.10.2021,О внедрении бережливых технологий,Действует,да\n"
     ).encode()
     response = client.post(
         "/admin/documents/document/import/",
@@ -217,7 +217,7 @@ def test_an_import_cannot_repeal_a_document_behind_the_registry_s_back(client, o
     )
     import tablib
 
-    header = ["kind", "authority", "number", "date_signed", "title", "status", "is_public"]
+    header = ["Вид", "Орган, издавший документ", "Номер", "Дата подписания", "Название", "Статус", "Публичный"]
     rows = [
         ["Распоряжение", municipality.short_name, "488-р", "12.10.2021", "О внедрении (уточнено)", "repealed", "1"],
         ["Распоряжение", municipality.short_name, "500-р", "01.11.2021", "О новом", "repealed", "1"],

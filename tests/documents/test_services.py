@@ -125,7 +125,7 @@ def test_the_same_requisites_cannot_be_registered_twice(office, municipality):
     services.document_create(actor=office, **data)
     with pytest.raises(ValidationError) as error:
         services.document_create(actor=office, **{**data, "number": "137-Р"})
-    assert "уже зарегистрирован" in " ".join(error.value.messages)
+    assert "уже есть в реестре" in " ".join(error.value.messages)
 
 
 def test_a_coordinator_cannot_register_documents(coordinator_a, municipality):

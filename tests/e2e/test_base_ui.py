@@ -12,7 +12,7 @@ def test_accessibility_mode_is_switched_on_and_kept_on_the_next_page(page):
     assert page.locator("html").get_attribute("lang") == "ru"
     page.get_by_role("button", name="Версия для слабовидящих").click()
     assert "a11y-contrast" in page.locator("body").get_attribute("class")
-    page.get_by_role("button", name="Крупнее").click()
+    page.get_by_role("button", name="Увеличить шрифт").click()
     assert "a11y-text-2" in page.locator("body").get_attribute("class")
 
     page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Документы").click()

@@ -29,7 +29,7 @@ def test_parent_sends_a_proposal_from_a_phone_and_reads_the_answer(phone_page, b
     page.goto(page.base_url + "/proposals/new/")
     page.get_by_label("Ваше имя").fill("Анна Иванова")
     page.get_by_role("textbox", name=re.compile("^Электронная почта")).fill("anna@example.org")
-    page.get_by_label("Родитель или законный представитель").check()
+    page.get_by_label("Родитель (законный представитель)").check()
     page.get_by_label("Школа или детский сад").select_option(label="МОУ «СОШ № 13»")
     page.get_by_label("Тема").select_option(label="Питание")
     page.get_by_label("Ваше предложение").fill("Предлагаю вывешивать меню столовой на неделю вперёд.")
@@ -79,7 +79,7 @@ def test_form_with_errors_is_accessible_and_works_by_keyboard(page, school):
     page.keyboard.press("Enter")  # keyboard only, nothing filled in
     page.wait_for_load_state()
     summary = page.get_by_role("alert")
-    assert "Пожалуйста, исправьте" in summary.inner_text()
+    assert "Исправьте, пожалуйста" in summary.inner_text()
     name = page.get_by_label("Ваше имя")
     assert name.get_attribute("aria-invalid") == "true"
     assert "id_author_name_error" in name.get_attribute("aria-describedby")

@@ -107,7 +107,7 @@ def test_pilot_site_closes_when_document_or_period_expires(school_a):
 
 
 def test_pilot_sites_empty_state(client, db):
-    assert "Опорные площадки пока не назначены" in client.get(reverse("projects:pilot_sites")).content.decode()
+    assert "Опорных площадок пока нет" in client.get(reverse("projects:pilot_sites")).content.decode()
 
 
 # --- cabinet: scoping --------------------------------------------------------------------
@@ -156,7 +156,7 @@ def test_cabinet_lists_only_own_projects_by_status(client, coordinator_a, projec
 
 def test_cabinet_without_coordinator_role_explains(client, official, office):
     client.force_login(official)
-    assert "не назначена координатором" in client.get(reverse("projects:cabinet")).content.decode()
+    assert "не назначены координатором" in client.get(reverse("projects:cabinet")).content.decode()
     client.force_login(office)
     html = client.get(reverse("projects:cabinet")).content.decode()
     assert reverse("admin:projects_submittedproject_changelist") in html

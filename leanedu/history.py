@@ -1,0 +1,72 @@
+"""History pages in Russian (django-simple-history): choice labels instead of
+codes, «да»/«нет», dates as ДД.ММ.ГГГГ and local times to the minute, and the
+services' change reasons said in words."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+# What the services write as a change reason (English keys kept in the data).
+REASONS = {
+    "register": _("registration"),
+    "registered": _("registration in the registry"),
+    "take in work": _("taken into work"),
+    "answer": _("answered"),
+    "publish": _("published"),
+    "unpublish": _("publication withdrawn"),
+    "reject": _("rejected"),
+    "convert to project": _("project created"),
+    "anonymize": _("personal data removed"),
+    "admin": _("changed in the control panel"),
+    "status": _("status"),
+}
+
+
+def human_value(model_field, value):
+    if value is None or value == "":
+        return "—"
+    if isinstance(model_field, models.BooleanField):
+        return pgettext("boolean", "yes") if value else pgettext("boolean", "no")
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, datetime):
+        return (
+            timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
+            if timezone.is_aware(value)
+            else value.strftime("%d.%m.%Y %H:%M")
+        )
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return value
+
+
+def human_reason(model, reason: str | None) -> str:
+    """«draft → submitted» → «Черновик → На рассмотрении»; «reject: spam» → «отклонено: спам»."""
+    if not reason:
+        return "—"
+    labels: dict[str, str] = {}
+    for field in model._meta.fields:
+        if field.choices:
+            labels.update({str(code): str(label) for code, label in field.flatchoices})
+    text = str(reason)
+    for key in sorted(REASONS, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w]){re.escape(key)}(?![\w])", str(REASONS[key]), text)
+    return re.sub(r"[a-z][a-z_]+", lambda m: labels.get(m.group(), m.group()), text)
+
+
+class HumanHistoryHelper(HistoricalRecordContextHelper):
+    def prepare_delta_change_value(self, change, value):
+        try:
+            model_field = self.model._meta.get_field(change.field)
+        except Exception:  # noqa: BLE001
+            model_field = None
+        if isinstance(model_field, models.ForeignKey | models.ManyToManyField):
+            return super().prepare_delta_change_value(change, value)
+        return human_value(model_field, value)
