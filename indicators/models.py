@@ -475,6 +475,14 @@ class SentReminder(models.Model):
     step = models.SmallIntegerField(_("days before the deadline"))
     sent_at = models.DateTimeField(_("date sent"), auto_now_add=True)
 
+    wording = Noun(
+        accusative=pgettext_lazy("accusative", "sent reminder"),
+        genitive=pgettext_lazy("genitive", "sent reminder"),
+        selected=pgettext_lazy("accusative plural", "selected sent reminders"),
+        count=npgettext_lazy("count", "%(count)s sent reminder", "%(count)s sent reminders", "count"),
+        gender="n",
+    )
+
     class Meta:
         verbose_name = _("sent reminder")
         verbose_name_plural = _("sent reminders")
