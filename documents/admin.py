@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from documents import services
@@ -27,6 +26,7 @@ from documents.models import (
 )
 from documents.resources import DocumentResource
 from documents.uploads import check_upload
+from leanedu.spreadsheets import SafeCSV, SafeXLSX
 
 
 class UploadField(forms.FileField):
@@ -131,7 +131,7 @@ class DocumentAdminForm(forms.ModelForm):
 class DocumentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     form = DocumentAdminForm
     resource_classes = [DocumentResource]
-    formats = [CSV, XLSX]
+    formats = [SafeCSV, SafeXLSX]
     list_display = ["number", "date_signed", "kind", "title", "authority", "status", "is_public"]
     list_display_links = ["number", "title"]
     list_filter = [
@@ -311,7 +311,7 @@ class DocumentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(DocumentKind)
 class DocumentKindAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    formats = [CSV, XLSX]
+    formats = [SafeCSV, SafeXLSX]
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -320,7 +320,7 @@ class DocumentKindAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(Tag)
 class TagAdmin(ImportExportModelAdmin):
-    formats = [CSV, XLSX]
+    formats = [SafeCSV, SafeXLSX]
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

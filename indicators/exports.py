@@ -23,6 +23,7 @@ from indicators import conf
 from indicators.models import Indicator, Period, ValueStatus
 from indicators.xlsx import FastRowWorksheet
 from leanedu.models import Organization
+from leanedu.spreadsheets import FORMULA_TRIGGERS, XLSXWRITER_OPTIONS
 
 STATUS_LABELS = {
     ValueStatus.DRAFT: "черновик",
@@ -127,9 +128,10 @@ def flat_rows(values, period: Period) -> Iterator[list]:
 
 # --- CSV: PostgreSQL's COPY of the scoped query --------------------------------------------
 
-# The formula-safe rule for text cells: a cell that a spreadsheet would read
-# as a formula (it starts with one of these) gets a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The formula-safe rule for text cells (leanedu/spreadsheets.py, done here in
+# SQL): a cell that a spreadsheet would read as a formula (it starts with one of
+# the kernel's triggers) gets a leading apostrophe.
+FORMULA_STARTS = FORMULA_TRIGGERS
 # COPY ends every record with "\n"; an embedded newline travels as "\r" + a
 # private-use mark, so COPY quotes the field as the csv module would, and the
 # stream turns it back after making the record ends CRLF.
@@ -289,7 +291,7 @@ def csv_stream(values, period: Period, separator: str = ";") -> Iterator[bytes]:
 
 def _workbook(path: str) -> xlsxwriter.Workbook:
     return xlsxwriter.Workbook(
-        path, {"constant_memory": True, "strings_to_numbers": False, "default_date_format": "dd.mm.yyyy"}
+        path, {"constant_memory": True, "default_date_format": "dd.mm.yyyy", **XLSXWRITER_OPTIONS}
     )
 
 

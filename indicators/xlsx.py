@@ -9,7 +9,8 @@ each distinct string once (a bounded cache). Everything else — the workbook,
 styles, frozen panes, column widths, autofilter — is xlsxwriter's own.
 
 Tied to the pinned xlsxwriter version (requirements.txt); the tests open every
-file with openpyxl and check it cell by cell."""
+file with openpyxl and check it cell by cell. Text is always an inline string
+cell, never a formula (leanedu/spreadsheets.py decides that for every file)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import re
 
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
+
+from leanedu.spreadsheets import write_xlsx_cell
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _CACHE_LIMIT = 50_000
@@ -65,7 +68,7 @@ class FastRowWorksheet(Worksheet):
         written in ascending order, as always in constant_memory mode."""
         if not self.constant_memory:
             for col, (value, fmt) in enumerate(zip(values, formats, strict=True)):
-                self.write(row, col, value, fmt)
+                write_xlsx_cell(self, row, col, value, fmt)
             return
         if row <= self.previous_row and (row < self.previous_row or self.table):
             raise ValueError("rows must be written in ascending order")

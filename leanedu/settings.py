@@ -402,4 +402,9 @@ CORS_ALLOW_CREDENTIALS = False
 OPENDATA_PUBLISHER = env.str("OPENDATA_PUBLISHER", default="Проектный офис")
 OPENDATA_PUBLISHER_INN = env.str("OPENDATA_PUBLISHER_INN", default="")
 
+# Every admin import and export goes through the formula-safe formats (CSV, XLSX).
+from leanedu.spreadsheets import FORMATS  # noqa: E402
+
+IMPORT_EXPORT_FORMATS = FORMATS
+
 SITE_NAME = _("Lean technologies in education")

@@ -13,10 +13,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from leanedu.admin_filters import MunicipalityFilter, OrganizationFilter
+from leanedu.spreadsheets import SafeXLSX
 from projects import services
 from projects.forms import ReviewCommentForm
 from projects.models import (
@@ -268,7 +268,7 @@ class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
 
     @property
     def export_formats(self):
-        return [XLSX]
+        return [SafeXLSX]
 
     def get_urls(self):
         from django.urls import path

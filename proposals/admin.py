@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from leanedu.scoping import user_scope
+from leanedu.spreadsheets import SafeCSV, SafeXLSX
 from leanedu.wording import full_name
 from proposals import services
 from proposals.forms import AnswerForm, ConvertForm, RejectForm
@@ -174,7 +174,7 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
     ]
 
     def get_export_formats(self):
-        return [base_formats.XLSX, base_formats.CSV]
+        return [SafeXLSX, SafeCSV]
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
