@@ -89,6 +89,8 @@ MIDDLEWARE = [
     # CORS before CommonMiddleware; it answers only under CORS_URLS_REGEX.
     "corsheaders.middleware.CorsMiddleware",
     "leanedu.middleware.DatabaseUnavailableMiddleware",
+    "leanedu.middleware.ControlCharactersMiddleware",
+    "leanedu.middleware.AdminBadInputMiddleware",
     "leanedu.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -291,6 +293,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "leanedu.errors.csrf_failure"  # the site's 403 page, in Russian
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
@@ -347,9 +350,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"mask_tokens": {"()": "leanedu.logmask.MaskStatusTokens"}},
+    # Status tokens masked; a refused request (4xx) is one line, only server errors carry a traceback.
+    "filters": {
+        "mask_tokens": {"()": "leanedu.logmask.MaskStatusTokens"},
+        "one_line_refusals": {"()": "leanedu.errors.OneLineRefusals"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_tokens"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_tokens", "one_line_refusals"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -40,5 +40,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
+handler400 = "leanedu.errors.bad_request"
+handler403 = "leanedu.errors.permission_denied"
 handler404 = "leanedu.errors.not_found"
 handler500 = "leanedu.errors.server_error"

@@ -33,8 +33,7 @@ from projects.resources import ProjectPassportResource
 
 
 @admin.register(LeanTool)
-class LeanToolAdmin(admin.ModelAdmin):
-    # LeanTool keeps no django-simple-history table: Django's own change log is its history.
+class LeanToolAdmin(admin.ModelAdmin):  # the reference list keeps no history: its history page was a 500
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -383,12 +382,17 @@ class ReviewQueueAdmin(ProjectAdmin):
     def has_add_permission(self, request):
         return False
 
+    # A proxy model has no history of its own (its pages were a 500): a queue
+    # entry's history is the project's.
     def history_view(self, request, object_id, extra_context=None):
-        # The queue is a proxy without a history table of its own: the project's history is the one.
+        from django.contrib.admin.utils import unquote
         from django.http import HttpResponseRedirect
         from django.urls import reverse
 
-        return HttpResponseRedirect(reverse("admin:projects_project_history", args=[object_id]))
+        return HttpResponseRedirect(reverse("admin:projects_project_history", args=[unquote(object_id)]))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self.history_view(request, object_id)
 
 
 @admin.register(ProjectTransition)
