@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from leanedu.mail import shown_body
 from leanedu.models import Membership, Organization, OutgoingEmail
 from leanedu.resources import HumanResource
 
@@ -93,7 +94,14 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_display = ["subject", "to", "status", "attempts", "created_at", "sent_at", "next_attempt_at"]
     list_filter = ["status"]
     search_fields = ["subject", "to"]
-    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    # The text with its secret part (a status link) named, never shown; the
+    # encrypted secret itself is not on the page.
+    fields = ["to", "subject", "text", "status", "attempts", "last_error", "created_at", "next_attempt_at", "sent_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("text"))
+    def text(self, mail: OutgoingEmail) -> str:
+        return shown_body(mail)
 
     def has_add_permission(self, request):
         return False

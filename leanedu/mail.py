@@ -3,18 +3,27 @@ task after commit, retry what failed.
 
 With the immediate task backend (development, tests) delivery happens right
 after the commit in the same process; with the database backend
-(production) a worker sends it. Either way the row is saved first."""
+(production) a worker sends it. Either way the row is saved first.
+
+A secret part of a message (a proposal's status link) never lies in the
+outbox in plain text: the body holds ``SECRET_PLACEHOLDER`` where it goes, the
+row holds the secret encrypted (Fernet, with a key derived from SECRET_KEY and
+its fallbacks), delivery puts it back into the sent text and then erases it.
+A copy of the database, or the admin's outbox page, shows no working link."""
 
 from __future__ import annotations
 
+import base64
 import logging
 from datetime import timedelta
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django_tasks import task
 
 from leanedu.models import OutgoingEmail
@@ -23,12 +32,57 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12  # with the back-off below: about two days of retrying
 
+#: Where the secret part goes in a queued body.
+SECRET_PLACEHOLDER = "[[secret]]"
 
-def queue_email(*, to: str | list[str], subject: str, body: str) -> list[OutgoingEmail]:
-    """Save one outbox row per recipient and deliver each after commit."""
+
+def _fernet() -> MultiFernet:
+    """Fernet keys derived from SECRET_KEY (first) and SECRET_KEY_FALLBACKS, so
+    mail queued before a key rotation is still delivered."""
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return MultiFernet(
+        [
+            Fernet(
+                base64.urlsafe_b64encode(
+                    salted_hmac("leanedu.mail.outbox", "fernet", secret=key, algorithm="sha256").digest()
+                )
+            )
+            for key in keys
+        ]
+    )
+
+
+def encrypt_secret(secret: str) -> str:
+    return _fernet().encrypt(secret.encode()).decode() if secret else ""
+
+
+def decrypt_secret(token: str) -> str:
+    return _fernet().decrypt(token.encode()).decode() if token else ""
+
+
+def shown_body(mail: OutgoingEmail) -> str:
+    """The text as the outbox shows it: the secret part named, never given."""
+    from django.utils.translation import gettext
+
+    if mail.status == OutgoingEmail.Status.SENT:
+        hidden = gettext("[the personal link was sent to the recipient and is not kept]")
+    else:
+        hidden = gettext("[the personal link is kept encrypted until it is sent]")
+    return mail.body.replace(SECRET_PLACEHOLDER, hidden)
+
+
+def queue_email(*, to: str | list[str], subject: str, body: str, secret: str = "") -> list[OutgoingEmail]:
+    """Save one outbox row per recipient and deliver each after commit. A
+    ``secret`` goes where ``body`` has SECRET_PLACEHOLDER and is stored only
+    encrypted."""
     recipients = [to] if isinstance(to, str) else list(to)
+    if secret and SECRET_PLACEHOLDER not in body:
+        raise ValueError("a secret needs SECRET_PLACEHOLDER in the body")
+    encrypted = encrypt_secret(secret)
     mails = [
-        OutgoingEmail.objects.create(to=address, subject=subject[:300], body=body) for address in recipients if address
+        OutgoingEmail.objects.create(to=address, subject=subject[:300], body=body, secret=encrypted)
+        for address in recipients
+        if address
     ]
     for mail in mails:
         transaction.on_commit(lambda pk=mail.pk: _enqueue(pk))
@@ -68,7 +122,18 @@ def deliver(mail_id: int) -> bool | None:
             return None
         mail.attempts += 1
         try:
-            send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to], fail_silently=False)
+            body = mail.body
+            if SECRET_PLACEHOLDER in body:
+                body = body.replace(SECRET_PLACEHOLDER, decrypt_secret(mail.secret))
+            send_mail(mail.subject, body, settings.DEFAULT_FROM_EMAIL, [mail.to], fail_silently=False)
+        except InvalidToken:
+            # Encrypted under a secret key that is gone (not in SECRET_KEY_FALLBACKS):
+            # the link cannot be recovered, so the message is not sent half-empty.
+            logger.error("e-mail %s: its secret part cannot be decrypted with the current keys", mail.pk)
+            mail.status = OutgoingEmail.Status.FAILED
+            mail.last_error = "InvalidToken: secret key changed"
+            mail.save(update_fields=["attempts", "last_error", "status"])
+            return False
         except Exception as exc:
             # The address is personal data: log the row id, not the recipient.
             logger.warning("e-mail %s not sent (attempt %s): %s", mail.pk, mail.attempts, exc.__class__.__name__)
@@ -82,7 +147,8 @@ def deliver(mail_id: int) -> bool | None:
         mail.status = OutgoingEmail.Status.SENT
         mail.sent_at = timezone.now()
         mail.last_error = ""
-        mail.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+        mail.secret = ""  # delivered: the outbox keeps no working link
+        mail.save(update_fields=["attempts", "last_error", "status", "sent_at", "secret"])
         return True
 
 

@@ -196,6 +196,9 @@ class OutgoingEmail(models.Model):
     to = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
+    # The secret part of the text (a proposal's status link), encrypted with a key
+    # derived from SECRET_KEY until delivery and erased after it (leanedu/mail.py).
+    secret = models.TextField(_("encrypted secret part"), blank=True, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from leanedu.mail import queue_email
+from leanedu.mail import SECRET_PLACEHOLDER, queue_email
 from leanedu.models import OutgoingEmail
 from leanedu.scoping import user_scope
 from proposals import conf
@@ -84,11 +84,14 @@ def next_number(year: int) -> str:
     return f"РВ-{year}-{value:05d}"
 
 
-def _mail_author(proposal: Proposal, template: str, subject: str, **context) -> None:
+def _mail_author(proposal: Proposal, template: str, subject: str, *, status_url: str = "", **context) -> None:
+    """Queue a letter to the author. The status link is the secret part: the
+    outbox stores it encrypted and forgets it after delivery (leanedu/mail.py)."""
     if not proposal.email:
         return
+    context["status_url"] = SECRET_PLACEHOLDER if status_url else ""
     body = render_to_string(f"proposals/email/{template}", {"proposal": proposal, **context})
-    queue_email(to=proposal.email, subject=subject, body=body)
+    queue_email(to=proposal.email, subject=subject, body=body, secret=status_url)
 
 
 def proposal_submit(
