@@ -177,7 +177,9 @@ def relation_add(*, actor, source: Document, kind: str, target: Document, note: 
 @transaction.atomic
 def relation_remove(*, actor, relation: DocumentRelation) -> None:
     """Delete a relation registered by mistake; the status it gave the target
-    is taken back when no other effective act keeps it."""
+    (and, for a repeal, the end of its validity) is taken back when no other
+    effective act keeps it. Changing a relation is removing it and adding the
+    new one."""
     _require(actor, "documents.delete_documentrelation")
     target = Document.objects.select_for_update().get(pk=relation.target_id)
     kind = relation.kind
@@ -188,6 +190,11 @@ def relation_remove(*, actor, relation: DocumentRelation) -> None:
     amended = remaining.filter(kind=RelationKind.AMENDS).exists()
     if kind == RelationKind.REPEALS and target.status == DocumentStatus.REPEALED and not repealed:
         target.status = DocumentStatus.AMENDED if amended else DocumentStatus.IN_FORCE
+        # The repeal also ended the validity: take the dates back from the
+        # target's last state before it was repealed, so its pilot sites reopen.
+        before = target.history.exclude(status=DocumentStatus.REPEALED).order_by("-history_date", "-history_id").first()
+        if before is not None:
+            target.effective_from, target.effective_until = before.effective_from, before.effective_until
         _save(target, actor, "repealing relation removed")
     elif kind == RelationKind.AMENDS and target.status == DocumentStatus.AMENDED and not amended:
         target.status = DocumentStatus.IN_FORCE
