@@ -45,6 +45,10 @@ if not SECRET_KEY:
 elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
     _fail("DJANGO_SECRET_KEY is too weak for production: use at least 50 random characters")
 
+# Old keys, newest first, after a rotation: sessions and the outbox's encrypted
+# status links made under them stay readable (leanedu/mail.py).
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
