@@ -27,7 +27,7 @@ def hide_status_links(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leanedu', '0004_report_signatures'),
+        ('leanedu', '0005_organization_type_label'),
     ]
 
     operations = [
