@@ -12,7 +12,7 @@ import pytest
 from documents import services
 from documents.models import DocumentRelation, DocumentStatus, RelationKind
 from indicators.facts import computed_values
-from indicators.models import Method
+from indicators.models import Method, Period, PeriodKind
 from leanedu.models import Organization
 from tests.documents.factories import DocumentFactory
 from tests.projects.factories import PilotSiteFactory
@@ -48,7 +48,9 @@ def site(order_137, school_a):
 
 
 def pilot_sites_count() -> int:
-    return int(computed_values(Organization.objects.all())[Method.PILOT_SITES].value)
+    """BT-C1 for 2024, the year the repeal takes effect (1 February)."""
+    year_2024 = Period.ensure(PeriodKind.YEAR, 2024)
+    return int(computed_values(Organization.objects.all(), year_2024)[Method.PILOT_SITES].value)
 
 
 def assert_back_in_force(order_137, site, client):
