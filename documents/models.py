@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from documents.querysets import DocumentQuerySet
+from documents.querysets import DocumentPartQuerySet, DocumentQuerySet, FileVersionQuerySet, RelationQuerySet
+from leanedu.rules import RuledQuerySet
 
 
 class DocumentStatus(models.TextChoices):
@@ -35,6 +36,8 @@ class DocumentKind(models.Model):
 
     history = HistoricalRecords()
 
+    objects = RuledQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("document kind")
         verbose_name_plural = _("document kinds")
@@ -49,6 +52,8 @@ class Tag(models.Model):
 
     name = models.CharField(pgettext_lazy("registry", "name"), max_length=100, unique=True)
     slug = models.SlugField(_("code"), max_length=100, unique=True, allow_unicode=True)
+
+    objects = RuledQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tag")
@@ -111,6 +116,8 @@ class Document(models.Model):
 
     class Meta:
         verbose_name = _("document")
+        # Imports write many rows at once: a right of its own, given to the roles that import.
+        permissions = [("import_document", _("Can import documents"))]
         verbose_name_plural = _("documents")
         ordering = ["-date_signed", "-pk"]
         constraints = [
@@ -164,6 +171,8 @@ class DocumentFile(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
+
+    objects = DocumentPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document file")
@@ -254,6 +263,8 @@ class DocumentFileVersion(models.Model):
 
     history = HistoricalRecords(excluded_fields=["text"])
 
+    objects = FileVersionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("file edition")
         verbose_name_plural = _("file editions")
@@ -315,6 +326,8 @@ class DocumentRelation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
+
+    objects = RelationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("relation between documents")

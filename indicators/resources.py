@@ -1,4 +1,5 @@
-"""django-import-export resources of the admin (the stock export and import)."""
+"""django-import-export resources of the admin. Imported rows are saved
+through the kernel's service (``ServiceResource``), under the rulebook."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
 from indicators.models import Indicator, Target, Value
+from leanedu.resources import ServiceResource
 
 
-class IndicatorResource(resources.ModelResource):
+class IndicatorResource(ServiceResource):
     class Meta:
         model = Indicator
         import_id_fields = ("code",)
@@ -26,7 +28,7 @@ class IndicatorResource(resources.ModelResource):
         )
 
 
-class TargetResource(resources.ModelResource):
+class TargetResource(ServiceResource):
     indicator = fields.Field("indicator", "indicator", ForeignKeyWidget(Indicator, "code"))
 
     class Meta:

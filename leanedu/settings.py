@@ -403,3 +403,9 @@ OPENDATA_PUBLISHER = env.str("OPENDATA_PUBLISHER", default="Проектный �
 OPENDATA_PUBLISHER_INN = env.str("OPENDATA_PUBLISHER_INN", default="")
 
 SITE_NAME = _("Lean technologies in education")
+
+# --- the rulebook in the libraries' screens (see leanedu/admin_rules.py)
+# An import needs the model's own "import_<model>" permission, not just staff status.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+# History is read-only: no "revert" button (the POST is refused in the admin mixin too).
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -19,7 +19,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.querysets import PilotSiteQuerySet, ProjectMetricQuerySet, ProjectQuerySet
+from leanedu.rules import RuledQuerySet
+from projects.querysets import (
+    PilotSiteQuerySet,
+    ProjectLogQuerySet,
+    ProjectMetricQuerySet,
+    ProjectPartQuerySet,
+    ProjectQuerySet,
+)
 
 
 class PilotSiteLevel(models.TextChoices):
@@ -112,6 +119,9 @@ class LeanTool(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    history = HistoricalRecords()
+    objects = RuledQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lean tool")
@@ -261,6 +271,8 @@ class TeamMember(models.Model):
     name = models.CharField(_("surname, name and patronymic"), max_length=200)
     role = models.CharField(_("role in the project"), max_length=200, blank=True)
 
+    objects = ProjectPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("team member")
         verbose_name_plural = _("project team")
@@ -312,6 +324,8 @@ class ProjectAttachment(models.Model):
 
     history = HistoricalRecords()
 
+    objects = ProjectPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -351,6 +365,8 @@ class ProjectTransition(models.Model):
     )
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    objects = ProjectLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("status change")

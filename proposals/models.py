@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from proposals.querysets import ProposalQuerySet
+from proposals.querysets import ProposalAttachmentQuerySet, ProposalQuerySet
 from proposals.storage import private_storage
 
 
@@ -219,6 +219,8 @@ class ProposalAttachment(models.Model):
     original_name = models.CharField(_("original file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=50)
     size = models.PositiveIntegerField(_("size, bytes"))
+
+    objects = ProposalAttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("proposal", "attachment")
