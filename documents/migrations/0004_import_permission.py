@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0002_search_trigger_and_kinds'),
+        ('documents', '0003_recognition'),
     ]
 
     operations = [
