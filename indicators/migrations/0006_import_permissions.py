@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0003_period_history'),
+        ('indicators', '0005_value_recent_idx'),
     ]
 
     operations = [
