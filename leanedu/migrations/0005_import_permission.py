@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leanedu', '0003_outbox'),
+        ('leanedu', '0004_report_signatures'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0005_value_recent_idx'),
+        ('indicators', '0007_deadlines_and_reminders'),
     ]
 
     operations = [
