@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from indicators.querysets import IndicatorQuerySet, PeriodQuerySet, TargetQuerySet, ValueQuerySet
+from indicators.querysets import (
+    IndicatorQuerySet,
+    PeriodQuerySet,
+    SentReminderQuerySet,
+    TargetQuerySet,
+    ValueQuerySet,
+)
 
 
 class Unit(models.TextChoices):
@@ -447,6 +453,8 @@ class SentReminder(models.Model):
     )
     step = models.SmallIntegerField(_("days before the deadline"))
     sent_at = models.DateTimeField(_("date sent"), auto_now_add=True)
+
+    objects = SentReminderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sent reminder")
