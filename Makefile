@@ -42,7 +42,7 @@ lock:
 run: $(STAMP)
 	@$(MANAGE) preflight --port $(PORT)
 	@$(MANAGE) migrate --noinput -v 0
-	@PORT=$(PORT) $(MANAGE) seed_demo
+	@$(MANAGE) seed_demo --port $(PORT)
 	@$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)

@@ -5,7 +5,6 @@ variables is in the README."""
 from __future__ import annotations
 
 import secrets
-import sys
 from pathlib import Path
 
 import environ
@@ -26,7 +25,6 @@ def _fail(message: str) -> None:
 
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-TESTING = "pytest" in sys.modules or env.bool("LEANEDU_TESTING", default=False)
 
 # --- secret key: production refuses to start without a real one
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -118,7 +116,9 @@ TEMPLATES = [
     },
 ]
 
-# --- database: DATABASE_URL, else the embedded server in var/
+# --- database: DATABASE_URL, else the embedded server in var/ (started by the
+# first connection a command opens, not here: leanedu/embedded_db/base.py)
+EMBEDDED_DB_NAME = env.str("LEANEDU_EMBEDDED_DB", default="leanedu")
 if env.str("DATABASE_URL", default=""):
     try:
         _db = env.db("DATABASE_URL")
@@ -130,12 +130,7 @@ if env.str("DATABASE_URL", default=""):
             "(postgres://USER:PASSWORD@HOST:PORT/NAME); other databases are not supported"
         )
 else:
-    from leanedu.embedded_db import EmbeddedDatabaseError, embedded_database_settings
-
-    try:
-        _db = embedded_database_settings(VAR_DIR, env.str("LEANEDU_EMBEDDED_DB", default="leanedu"))
-    except EmbeddedDatabaseError as exc:
-        _fail(str(exc))
+    _db = {"ENGINE": "leanedu.embedded_db", "NAME": EMBEDDED_DB_NAME, "USER": "", "HOST": "", "PORT": ""}
 _db["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 _db["CONN_HEALTH_CHECKS"] = True
 _db.setdefault("OPTIONS", {})["connect_timeout"] = env.int("DJANGO_DB_CONNECT_TIMEOUT", default=5)
@@ -195,7 +190,7 @@ STATICFILES_DIRS = [
     # Bootstrap 5 from the XStatic-Bootstrap package: no CDN, works offline.
     ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
 ]
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
@@ -225,7 +220,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -243,14 +238,8 @@ TASKS = {
 }
 
 # --- e-mail: a local backend unless an SMTP server is configured
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND",
-    default=(
-        "django.core.mail.backends.locmem.EmailBackend"
-        if TESTING
-        else "django.core.mail.backends.filebased.EmailBackend"
-    ),
-)
+# (Tests get Django's in-memory backend from its test environment set-up.)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -367,3 +356,34 @@ OPENDATA_PUBLISHER = env.str("OPENDATA_PUBLISHER", default="Проектный �
 OPENDATA_PUBLISHER_INN = env.str("OPENDATA_PUBLISHER_INN", default="")
 
 SITE_NAME = _("Lean technologies in education")
+# The portal's address as its users reach it: every link in an e-mail starts with it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- the body that runs the portal: shown in the header, footer, privacy policy
+# and consent text (the defaults are the demo's, Troitsk). Another municipality
+# or a region sets these and touches no template.
+BODY_NAME = env.str("BODY_NAME", default="Управление образования администрации города Троицка Челябинской области")
+BODY_SHORT_NAME = env.str("BODY_SHORT_NAME", default="Управление образования г. Троицка")
+BODY_LOGO_TEXT = env.str("BODY_LOGO_TEXT", default="Проектный офис Управления образования г. Троицка")
+# The territory in the genitive case, for «… в системе образования <territory>».
+BODY_TERRITORY = env.str("BODY_TERRITORY", default="города Троицка")
+BODY_ADDRESS = env.str("BODY_ADDRESS", default="457100, Челябинская обл., г. Троицк, ул. им. В. И. Ленина, д. 19")
+BODY_PHONE = env.str("BODY_PHONE", default="")
+# The person responsible for personal data processing (152-ФЗ, art. 22.1) and their address.
+DPO_NAME = env.str("DPO_NAME", default="Ответственный за организацию обработки персональных данных")
+DPO_EMAIL = env.str("DPO_EMAIL", default=OFFICE_EMAIL)
+
+# --- «Решаем вместе» (proposals/conf.py reads these)
+PROPOSALS_RATE_LIMIT_PER_HOUR = env.int("PROPOSALS_RATE_LIMIT_PER_HOUR", default=5)
+PROPOSALS_MIN_FILL_SECONDS = env.int("PROPOSALS_MIN_FILL_SECONDS", default=3)
+PROPOSALS_MAX_ATTACHMENTS_BYTES = env.int("PROPOSALS_MAX_ATTACHMENTS_BYTES", default=10 * 1024 * 1024)
+PROPOSALS_CONSENT_VERSION = env.str("PROPOSALS_CONSENT_VERSION", default="2026-01")
+# Retention: personal data of closed proposals are removed after this many days.
+PROPOSALS_ANONYMIZE_AFTER_DAYS = env.int("PROPOSALS_ANONYMIZE_AFTER_DAYS", default=3 * 365)
+PROPOSALS_ANSWER_DAYS = env.int("PROPOSALS_ANSWER_DAYS", default=30)
+PROPOSALS_OFFICE_EMAIL = env.str("PROPOSALS_OFFICE_EMAIL", default=OFFICE_EMAIL)
+PROPOSALS_FILES_ROOT = Path(env.str("PROPOSALS_FILES_ROOT", default=str(VAR_DIR / "private" / "proposals")))
+
+# --- demo data (`manage.py seed_demo`)
+DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")  # empty: generated once into var/demo_password
+DEMO_PDF_FONT = env.str("DEMO_PDF_FONT", default="")  # a TrueType font with Cyrillic glyphs
