@@ -24,6 +24,13 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12  # with the back-off below: about two days of retrying
 
 
+def absolute_url(path: str) -> str:
+    """A link for an e-mail: the portal's address as its users reach it
+    (SITE_URL) followed by ``path``. Every link in every e-mail is built here,
+    never from the request that happened to trigger the mail."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def queue_email(*, to: str | list[str], subject: str, body: str) -> list[OutgoingEmail]:
     """Save one outbox row per recipient and deliver each after commit."""
     recipients = [to] if isinstance(to, str) else list(to)

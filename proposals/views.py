@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -20,7 +19,7 @@ from leanedu.scoping import user_scope
 from proposals import conf
 from proposals.forms import ProposalForm
 from proposals.models import Proposal, ProposalAttachment, hash_token
-from proposals.services import proposal_submit
+from proposals.services import proposal_submit, status_url
 
 GOSUSLUGI_FEEDBACK_URL = "https://pos.gosuslugi.ru/"
 SESSION_KEY = "proposals_submitted"
@@ -38,10 +37,6 @@ def rate_limited(ip: str | None) -> bool:
         return False
     since = timezone.now() - timedelta(hours=1)
     return Proposal.objects.filter(submitted_ip=ip, created_at__gte=since).count() >= limit
-
-
-def status_url_builder(request: HttpRequest):
-    return lambda token: request.build_absolute_uri(reverse("proposals:status", args=[token]))
 
 
 @never_cache
@@ -74,7 +69,6 @@ def new(request: HttpRequest) -> HttpResponse:
                 publish_consent=data["consent_publish"],
                 ip=ip,
                 files=data["attachments"],
-                status_url=status_url_builder(request),
             )
             # The token is shown once, on the confirmation page, and never put in a URL we log.
             request.session[SESSION_KEY] = {"number": submitted.proposal.number, "token": submitted.token}
@@ -99,8 +93,11 @@ def thanks(request: HttpRequest) -> HttpResponse:
     submitted = request.session.get(SESSION_KEY)
     if not submitted:
         return redirect("proposals:new")
-    status_url = request.build_absolute_uri(reverse("proposals:status", args=[submitted["token"]]))
-    return render(request, "proposals/thanks.html", {"number": submitted["number"], "status_url": status_url})
+    return render(
+        request,
+        "proposals/thanks.html",
+        {"number": submitted["number"], "status_url": status_url(submitted["token"])},
+    )
 
 
 @never_cache
