@@ -11,15 +11,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from leanedu.accessibility import COOKIE_MAX_AGE, COOKIE_NAME, A11ySettings
+from leanedu.home import render_home_blocks
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    from documents.models import Document
-
-    latest_documents = (
-        Document.objects.visible_to(request.user).select_related("authority").order_by("-date_signed", "-pk")[:5]
-    )
-    return render(request, "leanedu/home.html", {"latest_documents": latest_documents})
+    """The concept text and the blocks the apps register (leanedu.home)."""
+    return render(request, "leanedu/home.html", {"home_blocks": render_home_blocks(request)})
 
 
 @never_cache
