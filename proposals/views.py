@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -19,7 +20,7 @@ from leanedu.scoping import user_scope
 from proposals import conf
 from proposals.forms import ProposalForm
 from proposals.models import Proposal, ProposalAttachment, hash_token
-from proposals.services import proposal_submit, status_url
+from proposals.services import proposal_submit
 
 GOSUSLUGI_FEEDBACK_URL = "https://pos.gosuslugi.ru/"
 SESSION_KEY = "proposals_submitted"
@@ -96,7 +97,11 @@ def thanks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "proposals/thanks.html",
-        {"number": submitted["number"], "status_url": status_url(submitted["token"])},
+        # On the page the link follows the address the visitor used; e-mails use SITE_URL.
+        {
+            "number": submitted["number"],
+            "status_url": request.build_absolute_uri(reverse("proposals:status", args=[submitted["token"]])),
+        },
     )
 
 
