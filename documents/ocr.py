@@ -132,7 +132,7 @@ def _recognise_pdf(data: bytes, deadline: float) -> Recognition:
     pdf = _open_pdf(data)
     try:
         total = len(pdf)
-        _check_page_limit(total)
+        check_page_limit(total)
         texts: list[str] = []
         layers: dict[int, bytes] = {}
         for index in range(total):
@@ -184,7 +184,7 @@ def _recognise_image(data: bytes, deadline: float) -> Recognition:
 
     image = _open_image(data)
     total = getattr(image, "n_frames", 1)
-    _check_page_limit(total)
+    check_page_limit(total)
     writer = PdfWriter()
     texts = []
     for frame, dpi in _image_frames(image):
@@ -278,7 +278,7 @@ def _image_frames(image):
         raise RecognitionError(_("the image is damaged or too large to read")) from exc
 
 
-def _check_page_limit(pages: int) -> None:
+def check_page_limit(pages: int) -> None:
     limit = settings.DOCUMENTS_OCR_MAX_PAGES
     if pages > limit:
         raise RecognitionError(

@@ -10,7 +10,6 @@ import logging
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -349,12 +348,7 @@ def _recognition_decision(data: bytes, file_type: str) -> tuple[str, str]:
     try:
         if file_type == FileType.PDF and not ocr.scanned_pages(data):
             return RecognitionStatus.NOT_NEEDED, ""
-        pages = ocr.count_pages(data, file_type)
-        if pages > settings.DOCUMENTS_OCR_MAX_PAGES:
-            raise ocr.RecognitionError(
-                _("the file has more pages than recognition is allowed to read (%(limit)d)")
-                % {"limit": settings.DOCUMENTS_OCR_MAX_PAGES}
-            )
+        ocr.check_page_limit(ocr.count_pages(data, file_type))
     except ocr.RecognitionError as exc:
         return RecognitionStatus.FAILED, str(exc)
     reason = ocr.unavailable_reason()
