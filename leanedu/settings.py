@@ -8,6 +8,7 @@ import ipaddress
 import secrets
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import environ
 import xstatic.pkg.bootstrap
@@ -138,6 +139,10 @@ if env.str("DATABASE_URL", default=""):
             "DATABASE_URL must point to a PostgreSQL database "
             "(postgres://USER:PASSWORD@HOST:PORT/NAME); other databases are not supported"
         )
+    # A Unix-socket folder is written percent-encoded in the URL's host
+    # (postgres://leanedu@%2Fvar%2Frun%2Fpostgresql/leanedu), as libpq and
+    # dj-database-url read it; django-environ leaves it encoded.
+    _db["HOST"] = unquote(_db.get("HOST") or "")
 else:
     from leanedu.embedded_db import EmbeddedDatabaseError, embedded_database_settings
 

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -59,7 +60,9 @@ def test_the_cron_lines_run_from_cron_s_bare_environment(tmp_path):
     run by /bin/sh from the home folder with cron's PATH and no settings in the
     environment but the database (a real server reads it from .env)."""
     db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    # the embedded server listens on a socket folder: a path, percent-encoded in the URL
+    host = quote(db["HOST"] or "127.0.0.1", safe="")
+    url = f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
     home = tmp_path / "home"
     home.mkdir()
     env = {
