@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from indicators import services
 from indicators.models import Indicator, Period, SentReminder, Target, Value
+from indicators.periods import PeriodYearFilter, YearFilter
 from indicators.resources import IndicatorResource, TargetResource, ValueResource
 from leanedu.admin_filters import MunicipalityFilter, OrganizationFilter
 from leanedu.pagination import EstimatedCountPaginator
@@ -50,7 +51,7 @@ class IndicatorAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 @admin.register(Period)
 class PeriodAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "year", "number", "starts_on", "ends_on", "deadline"]
-    list_filter = ["kind", "year"]
+    list_filter = ["kind", YearFilter]
     search_fields = ["year"]
     ordering = ["-starts_on", "ends_on"]
 
@@ -60,7 +61,7 @@ class SentReminderAdmin(admin.ModelAdmin):
     """What the daily reminders have sent: read only (the job writes it)."""
 
     list_display = ["period", "organization", "step", "sent_at"]
-    list_filter = ["step", "period__year"]
+    list_filter = ["step", PeriodYearFilter]
     list_select_related = ["period", "organization"]
     search_fields = ["organization__short_name"]
 
@@ -75,7 +76,7 @@ class SentReminderAdmin(admin.ModelAdmin):
 class TargetAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [TargetResource]
     list_display = ["indicator", "period", "organization", "value", "baseline_year", "baseline_value"]
-    list_filter = ["period__kind", "period__year", "indicator"]
+    list_filter = ["period__kind", PeriodYearFilter, "indicator"]
     list_select_related = ["indicator", "period", "organization"]
     search_fields = ["indicator__code", "indicator__name", "organization__short_name"]
     autocomplete_fields = ["indicator", "period", "organization"]
@@ -100,7 +101,7 @@ class ValueAdmin(ExportMixin, SimpleHistoryAdmin):
         MunicipalityFilter,
         OrganizationFilter,
         "indicator",  # a short list; RelatedOnly would scan 800,000 values for their indicators
-        "period__year",
+        PeriodYearFilter,
         "period__kind",
     ]
     list_select_related = ["indicator", "period", "organization", "reviewed_by"]

@@ -6,17 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Period, PeriodKind
+from indicators.periods import PeriodChoiceField, choosable
 from leanedu.models import Organization
 
 
-class PeriodChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Period) -> str:
-        return str(obj.label)
-
-
 def _periods(kinds=None):
-    qs = Period.objects.order_by("-starts_on", "ends_on")
-    return qs.filter(kind__in=kinds) if kinds else qs
+    """Grouped by year, newest first (indicators.periods): the field orders them itself."""
+    return choosable(kinds)
 
 
 class FilterForm(forms.Form):

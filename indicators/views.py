@@ -37,6 +37,7 @@ from indicators.forms import EntryGridForm, EntryPeriodForm, FilterForm, ImportF
 from indicators.imports import import_preview, values_import
 from indicators.models import Indicator, Period, PeriodKind, Value, ValueStatus
 from indicators.official import official_report
+from indicators.periods import default_period
 from indicators.services import can_review, values_approve_period, values_save
 from leanedu.fragments import render_with_fragment
 from leanedu.models import Organization
@@ -45,13 +46,8 @@ from leanedu.scoping import user_scope
 
 
 def _default_period() -> Period | None:
-    """The last calendar year that has ended, else the latest period."""
-    year = timezone.localdate().year - 1
-    return (
-        Period.objects.filter(kind=PeriodKind.YEAR, year=year).first()
-        or Period.objects.filter(kind=PeriodKind.YEAR, year__lt=year).order_by("-year").first()
-        or Period.objects.order_by("-starts_on").first()
-    )
+    """The latest calendar year with approved values (see indicators.periods)."""
+    return default_period()
 
 
 def _filters(request: HttpRequest, form_class=FilterForm, **kwargs):
