@@ -14,6 +14,7 @@ from django import forms
 from django.core import signing
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from leanedu.models import Organization
@@ -239,6 +240,22 @@ class ProposalForm(forms.Form):
         if sum(upload.size for upload in uploads) > conf.max_attachments_bytes():
             raise forms.ValidationError(_("The files are larger than 10 MB in total."), code="too_large")
         return [clean_upload(upload) for upload in uploads]
+
+    @property
+    def files_notice(self) -> str:
+        """After a submission that did not pass: which chosen files must be chosen
+        again (a browser never gets files back from a page), and that nothing
+        else is lost. Empty when no file was chosen or nothing failed."""
+        if not self.is_bound or not self.errors:
+            return ""
+        names = [upload.name for upload in self.files.getlist(self.add_prefix("attachments"))]
+        if not names:
+            return ""
+        return ngettext(
+            "The file %(names)s was not kept: choose it again before sending. Everything else you entered is kept.",
+            "The files %(names)s were not kept: choose them again before sending. Everything else you entered is kept.",
+            len(names),
+        ) % {"names": ", ".join(f"«{name[:100]}»" for name in names[:10])}
 
     def add_error(self, field, error):
         # A new time stamp with every re-display, so the next try can succeed.

@@ -79,7 +79,9 @@ def test_form_with_errors_is_accessible_and_works_by_keyboard(page, school):
     page.keyboard.press("Enter")  # keyboard only, nothing filled in
     page.wait_for_load_state()
     summary = page.get_by_role("alert")
-    assert "Исправьте, пожалуйста" in summary.inner_text()
+    assert "В форме" in summary.inner_text() and "ошиб" in summary.inner_text()
+    # the summary has the focus: read first, one Tab from its first link
+    assert page.evaluate("document.activeElement.id") == "error-summary"
     name = page.get_by_label("Ваше имя")
     assert name.get_attribute("aria-invalid") == "true"
     assert "id_author_name_error" in name.get_attribute("aria-describedby")
