@@ -3,13 +3,15 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from leanedu.mail import shown_body
-from leanedu.models import Membership, Organization, OutgoingEmail
+from leanedu.models import AUTHORITY_KINDS, Membership, Organization, OutgoingEmail
 from leanedu.resources import HumanResource
+from leanedu.wording import full_name
 
 User = get_user_model()
 
@@ -20,7 +22,32 @@ class OrganizationResource(HumanResource):
         fields = ("id", "full_name", "short_name", "kind", "parent", "inn", "address", "website", "email", "is_active")
 
 
-class MembershipInline(admin.TabularInline):
+class PersonWithoutUserLinkMixin:
+    """A reader who may not open user accounts (office staff) sees the
+    person's full name as text, not a link to the account page they would be
+    refused (a 403)."""
+
+    @admin.display(description=_("user"))
+    def person(self, membership) -> str:
+        return full_name(membership.user) if membership and membership.user_id else "—"
+
+    def _hides_user_link(self, request) -> bool:
+        return not request.user.has_perm("auth.view_user")
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and self._hides_user_link(request):
+            fields = ["person" if name == "user" else name for name in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and self._hides_user_link(request):
+            fields.append("person")
+        return fields
+
+
+class MembershipInline(PersonWithoutUserLinkMixin, admin.TabularInline):
     model = Membership
     fk_name = "organization"
     extra = 0
@@ -41,9 +68,19 @@ class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    def get_search_results(self, request, queryset, search_term):
+        """In an autocomplete (a document's authority, a parent, a membership),
+        education authorities come before the schools: «Троиц» offers
+        «Управление образования г. Троицка» first."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if getattr(request.resolver_match, "url_name", "") == "autocomplete":
+            authority_first = Case(When(kind__in=list(AUTHORITY_KINDS), then=Value(0)), default=Value(1))
+            queryset = queryset.annotate(authority_first=authority_first).order_by("authority_first", "short_name")
+        return queryset, may_have_duplicates
+
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(PersonWithoutUserLinkMixin, SimpleHistoryAdmin):
     list_display = ["user", "organization", "role", "position", "created_at"]
     list_filter = ["role"]
     list_select_related = ["user", "organization"]

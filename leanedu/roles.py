@@ -23,7 +23,7 @@ class Role(models.TextChoices):
 # Group names are the Russian names of DESIGN.md: staff see them in the admin.
 GROUP_NAMES: dict[str, str] = {
     Role.COORDINATOR: "Координатор организации",
-    Role.OFFICIAL: "Представитель органа управления",
+    Role.OFFICIAL: "Представитель органа управления образованием",
     Role.OFFICE: "Проектный офис",
     Role.ADMIN: "Администратор",
 }

@@ -61,7 +61,8 @@ def test_preview_lists_every_rows_errors(office, reported, school_a, school_b, i
     preview = import_preview(actor=office, source=source, period=q1)
     errors = dict(preview.errors)
     assert set(errors) == {5, 6, 7, 8, 9}
-    assert any("организац" in e for e in errors[5])
+    # named as the template's column is: «ID организации»
+    assert "Нет организации с ID 999999 (столбец «ID организации»)." in errors[5]
     assert any("показател" in e for e in errors[6])
     assert any("не число" in e for e in errors[7])
     assert any("0 до 100" in e for e in errors[8])

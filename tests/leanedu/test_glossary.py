@@ -74,3 +74,26 @@ def test_one_list_of_status_names_per_entity(dotted):
     choices = getattr(__import__(module, fromlist=[name]), name)
     with translation.override("ru"):
         assert [str(label) for label in choices.labels] == STATUS_NAMES[dotted]
+
+
+def test_role_group_names_keep_the_glossary():
+    """The groups are named in Russian in code (staff see them in the control
+    panel), outside any catalogue: the same rejected words apply."""
+    from leanedu.roles import GROUP_NAMES
+
+    found = [
+        f"{name!r}: use «{use}»"
+        for name in GROUP_NAMES.values()
+        for pattern, use in REJECTED.items()
+        if re.search(pattern, name)
+    ]
+    assert found == []
+
+
+@pytest.mark.django_db
+def test_the_officials_group_is_renamed_in_the_database():
+    from django.contrib.auth.models import Group
+
+    names = set(Group.objects.values_list("name", flat=True))
+    assert "Представитель органа управления образованием" in names
+    assert "Представитель органа управления" not in names

@@ -19,7 +19,7 @@ def perms(role):
 def test_the_four_role_groups_exist_with_russian_names():
     assert set(Group.objects.values_list("name", flat=True)) >= {
         "Координатор организации",
-        "Представитель органа управления",
+        "Представитель органа управления образованием",
         "Проектный офис",
         "Администратор",
     }
