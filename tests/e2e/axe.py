@@ -12,3 +12,17 @@ def serious_violations(page) -> list[str]:
         for v in results.response["violations"]
         if v.get("impact") in BLOCKING
     ]
+
+
+def enhanced_contrast_violations(page) -> list[str]:
+    """WCAG 1.4.6 (AAA): every text at 7:1 (4.5:1 when large), axe's
+    ``color-contrast-enhanced`` rule alone (it is off by default)."""
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "rule", "values": ["color-contrast-enhanced"]}, "resultTypes": ["violations"]},
+    )
+    return [
+        f"{node['target']}: {node.get('any', [{}])[0].get('message', '')}"
+        for v in results.response["violations"]
+        for node in v["nodes"]
+    ]

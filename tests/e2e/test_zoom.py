@@ -1,8 +1,10 @@
-"""Phones and 200 % zoom (issue 11, item 6) in a real Chromium, on the demo data:
+"""Phones and 200 % zoom (issue 11, item 6) and the high-contrast version
+(item 8) in a real Chromium, on the demo data:
 every main public page fits a 640 px wide viewport without horizontal
 scrolling (WCAG 1.4.10, Government Resolution No. 102 of 07.02.2026), the main
-menu is one «Меню» row that opens without JavaScript, and chart labels keep a
-readable size on a 390 px phone."""
+menu is one «Меню» row that opens without JavaScript, chart labels keep a
+readable size on a 390 px phone, and in the version for the visually impaired
+every text reaches 7:1 (axe-core's ``color-contrast-enhanced``)."""
 
 import pytest
 from django.core.management import call_command
@@ -10,7 +12,7 @@ from django.core.management import call_command
 from documents.models import Document
 from indicators.models import Indicator
 from projects.models import Project
-from tests.e2e.axe import serious_violations
+from tests.e2e.axe import enhanced_contrast_violations, serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,6 +32,7 @@ def main_pages() -> list[str]:
         "/proposals/new/",
         "/proposals/answered/",
         "/privacy/",
+        "/opendata/",
         "/accounts/login/",
     ]
     if project is not None:
@@ -101,3 +104,16 @@ def test_chart_labels_are_readable_on_a_phone(browser, live_server, demo):
         assert overflow(page) == 0, path  # the chart scrolls inside its frame, not the page
         assert serious_violations(page) == [], path  # the scrolling frame is reachable by keyboard
     context.close()
+
+
+def test_high_contrast_version_reaches_7_to_1_on_every_main_page(page, demo):
+    page.goto(page.base_url + "/")
+    page.get_by_role("button", name="Версия для слабовидящих").click()
+    assert "a11y-contrast" in page.locator("body").get_attribute("class")
+    found = {}
+    for path in main_pages():
+        page.goto(page.base_url + path)
+        problems = enhanced_contrast_violations(page)
+        if problems:
+            found[path] = problems
+    assert not found, "\n".join(f"{path}: {problems}" for path, problems in found.items())
