@@ -97,6 +97,21 @@ def versions(names: Iterable[str]) -> str | None:
     return ".".join(tokens[name] for name in names)
 
 
+def cached_by_versions(depends_on: Iterable[str], name: str, compute: Callable[[], object]):
+    """``compute()``, cached until one of ``depends_on`` changes (a choice list,
+    say): one primary-key read of the versions instead of the query. Without a
+    version it computes without caching."""
+    token = versions(depends_on)
+    if token is None:
+        return compute()
+    key = f"value:{name}:{token}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
 def render_with_fragment(
     request: HttpRequest,
     template: str,

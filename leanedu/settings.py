@@ -263,9 +263,17 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- background tasks (django-tasks): immediate by default, DB queue in production
+# Tasks (e-mail delivery, text extraction, OCR) run in a worker by default, off
+# the request path (`make run` starts one beside the development server);
+# the tests run them immediately, in process.
 TASKS = {
     "default": {
-        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"),
+        "BACKEND": env.str(
+            "TASKS_BACKEND",
+            default="django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
+        ),
     }
 }
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from leanedu.fragments import cached_by_versions
 from leanedu.models import Organization
 from proposals import conf
 from proposals.models import AuthorRole, Category, RejectReason
@@ -83,12 +84,16 @@ def clean_upload(upload) -> CleanFile:
 
 
 def municipality_choices() -> list[tuple[int, str]]:
-    """Municipalities that have education organisations (one query)."""
-    return list(
-        Organization.objects.municipalities()
-        .filter(pk__in=Organization.objects.education().filter(is_active=True).values("municipality_id"))
-        .order_by("short_name")
-        .values_list("pk", "short_name")
+    """Municipalities that have education organisations; cached until an organisation changes."""
+    return cached_by_versions(
+        ["organizations"],
+        "proposals:municipalities",
+        lambda: list(
+            Organization.objects.municipalities()
+            .filter(pk__in=Organization.objects.education().filter(is_active=True).values("municipality_id"))
+            .order_by("short_name")
+            .values_list("pk", "short_name")
+        ),
     )
 
 
@@ -101,10 +106,14 @@ def organization_choices(municipality_id: int | None, *, single_municipality: bo
     choices: list = [("", _("— not chosen —"))]
     if not single_municipality and municipality_id is None:
         return choices
-    rows = Organization.objects.education().filter(is_active=True).order_by("short_name")
-    if municipality_id is not None:
-        rows = rows.filter(municipality_id=municipality_id)
-    return choices + list(rows.values_list("pk", "short_name"))
+
+    def rows() -> list:
+        rows = Organization.objects.education().filter(is_active=True).order_by("short_name")
+        if municipality_id is not None:
+            rows = rows.filter(municipality_id=municipality_id)
+        return list(rows.values_list("pk", "short_name"))
+
+    return choices + cached_by_versions(["organizations"], f"proposals:organizations:{municipality_id}", rows)
 
 
 class ProposalForm(forms.Form):

@@ -4,8 +4,10 @@ Views stay thin: validate, call a service, redirect."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -24,7 +26,8 @@ from proposals.models import Proposal, ProposalAttachment, hash_token
 from proposals.services import proposal_submit
 
 GOSUSLUGI_FEEDBACK_URL = "https://pos.gosuslugi.ru/"
-SESSION_KEY = "proposals_submitted"
+THANKS_COOKIE = "proposal_submitted"
+THANKS_MAX_AGE = 3600
 
 
 def rate_limited(ip: str | None) -> bool:
@@ -73,8 +76,19 @@ def new(request: HttpRequest) -> HttpResponse:
                 status_url=status_url_builder(request),
             )
             # The token is shown once, on the confirmation page, and never put in a URL we log.
-            request.session[SESSION_KEY] = {"number": submitted.proposal.number, "token": submitted.token}
-            return redirect("proposals:thanks")
+            # A signed cookie for that page only, not a database session per submitter.
+            response = redirect("proposals:thanks")
+            response.set_signed_cookie(
+                THANKS_COOKIE,
+                json.dumps({"number": submitted.proposal.number, "token": submitted.token}),
+                salt=THANKS_COOKIE,
+                max_age=THANKS_MAX_AGE,
+                path=reverse("proposals:thanks"),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
         elif form.spam:
             form.add_error(None, _("The proposal could not be accepted. Please try again."))
             status = 400
@@ -97,9 +111,10 @@ def new(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def thanks(request: HttpRequest) -> HttpResponse:
-    submitted = request.session.get(SESSION_KEY)
-    if not submitted:
+    raw = request.get_signed_cookie(THANKS_COOKIE, default=None, salt=THANKS_COOKIE, max_age=THANKS_MAX_AGE)
+    if not raw:
         return redirect("proposals:new")
+    submitted = json.loads(raw)
     status_url = request.build_absolute_uri(reverse("proposals:status", args=[submitted["token"]]))
     return render(request, "proposals/thanks.html", {"number": submitted["number"], "status_url": status_url})
 

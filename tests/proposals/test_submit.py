@@ -152,3 +152,36 @@ def test_personal_data_is_not_logged(client, form_data, caplog, django_capture_o
         submit(client, form_data, django_capture_on_commit_callbacks)
     for secret in ("Анна Иванова", "anna.parent@example.org", "345-67-89"):
         assert secret not in caplog.text
+
+
+def test_confirmation_travels_in_a_signed_cookie_not_a_database_session(
+    client, form_data, django_capture_on_commit_callbacks
+):
+    from django.contrib.sessions.models import Session
+
+    response = submit(client, form_data, django_capture_on_commit_callbacks)
+    cookie = response.cookies["proposal_submitted"]
+    assert cookie["httponly"] and cookie["path"] == "/proposals/new/thanks/" and cookie["samesite"] == "Lax"
+    assert not Session.objects.exists()
+    assert "sessionid" not in response.cookies
+    number = Proposal.objects.get().number
+    assert number in client.get(response["Location"]).content.decode()
+
+    forged = response.cookies["proposal_submitted"].value.replace("0000", "0001")
+    client.cookies["proposal_submitted"] = forged  # another number: the signature no longer matches
+    assert client.get("/proposals/new/thanks/")["Location"] == URL
+
+
+def test_choice_lists_are_cached_until_an_organisation_changes(client, school_a, school_b, municipality):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import SchoolFactory
+
+    client.get(URL, {"municipality": municipality.pk})
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(URL, {"municipality": municipality.pk}).content.decode()
+    assert school_a.short_name in html
+    assert not any("leanedu_organization" in q["sql"] for q in ctx.captured_queries)
+    new_school = SchoolFactory(short_name="МОУ «СОШ № 77»", parent=municipality)
+    assert new_school.short_name in client.get(URL, {"municipality": municipality.pk}).content.decode()
