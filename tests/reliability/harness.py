@@ -157,13 +157,14 @@ class LoadResult:
     statuses: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
     tracebacks: int = 0
+    #: (when the request or action began, time.monotonic(); its final status)
     timeline: list[tuple[float, int]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, started: float, status: int, body: bytes) -> None:
+    def record(self, began: float, status: int, body: bytes) -> None:
         with self.lock:
             self.statuses[status] += 1
-            self.timeline.append((time.monotonic() - started, status))
+            self.timeline.append((began, status))
             if b"Traceback" in body:
                 self.tracebacks += 1
 
@@ -181,12 +182,13 @@ def run_load(port: int, paths: list[str], *, clients: int, seconds: float, actio
     def worker(n: int) -> None:
         i = n
         while time.monotonic() < stop_at:
+            began = time.monotonic()
             try:
                 if action is not None:
                     status, body = action(port, i)
                 else:
                     status, body, _h = request("GET", port, paths[i % len(paths)])
-                result.record(started, status, body)
+                result.record(began, status, body)
             except OSError as exc:
                 with result.lock:
                     result.errors[exc.__class__.__name__] += 1

@@ -97,11 +97,14 @@ def test_database_outage_gives_clean_503_and_service_comes_back(deployment):
         status, body, _h = request("GET", port, (PUBLIC_PAGES + ["/healthz"])[i % (len(PUBLIC_PAGES) + 1)])
         return status, body
 
+    back = []
+
     def outage():
         time.sleep(3)
         pg.stop()
         time.sleep(4)
         pg.start()
+        back.append(time.monotonic())
 
     fault = threading.Thread(target=outage)
     fault.start()
@@ -116,7 +119,12 @@ def test_database_outage_gives_clean_503_and_service_comes_back(deployment):
     assert set(result.statuses) <= {200, 302, 503}, "anything but a clean 503 during the outage"
     assert result.tracebacks == 0
     assert not result.errors, "the app server itself must keep answering"
-    late = [status for t, status in result.timeline if t > 10]
+    # Measured from the moment PostgreSQL is back, not from a fixed second: a
+    # fast shutdown writes a checkpoint first, and on a loaded machine that
+    # alone took 2-4 s, so "after 10 s" sometimes still fell in the outage
+    # (on main as on any branch). Everything begun once the database answers
+    # again must succeed: no connection broken by the outage may be reused.
+    late = [status for began, status in result.timeline if began > back[0]]
     assert late and all(status in (200, 302) for status in late), "service did not come back after the database"
 
     status, body, _h = request("GET", server.port, "/healthz")
