@@ -42,7 +42,7 @@ lock:
 run: $(STAMP)
 	@$(MANAGE) preflight --port $(PORT)
 	@$(MANAGE) migrate --noinput -v 0
-	@PORT=$(PORT) $(MANAGE) seed_demo
+	@$(MANAGE) seed_demo --port $(PORT)
 	@# The task worker (e-mail, text extraction) beside the server, stopped with it.
 	@$(MANAGE) db_worker --queue-name "*" & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)

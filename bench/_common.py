@@ -32,14 +32,23 @@ def setup_django(suffix: str = "bench") -> None:
     # Production-like: no debug cursor or debug toolbar costs in the figures.
     os.environ.setdefault("DJANGO_DEBUG", "0")
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-" + "x7Q_" * 12)
-    os.environ.setdefault("LEANEDU_TESTING", "1")  # plain static storage, mail to memory
     import django
 
     django.setup()
     from django.core.management import call_command
-    from django.test.utils import setup_test_environment
+    from django.test.utils import override_settings, setup_test_environment
 
     setup_test_environment()  # the test Client's host, mail to memory
+    # Static files from the finders: the benchmarks run without collectstatic.
+    from django.conf import settings
+
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    # Tasks in process, as in the tests: the figures time the work itself (a
+    # benchmark that measures the queue sets TASKS_BACKEND for its servers).
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    override_settings(
+        STORAGES={**settings.STORAGES, "staticfiles": plain}, WHITENOISE_USE_FINDERS=True, TASKS=immediate
+    ).enable()
 
     call_command("migrate", verbosity=0)
 

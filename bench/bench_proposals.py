@@ -142,7 +142,12 @@ def main() -> int:
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         "DJANGO_LOG_LEVEL": "WARNING",
         "GUNICORN_ACCESSLOG": "",
+        # Production-like static files: the manifest storage, collected first.
+        "DJANGO_STATIC_ROOT": str(Path(files) / "static"),
     }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),

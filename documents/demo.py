@@ -11,6 +11,7 @@ import logging
 import os
 import random
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import translation
@@ -116,7 +117,7 @@ SYNTHETIC_COUNT = 10_000
 
 def find_cyrillic_font() -> str | None:
     """A TrueType font with Cyrillic glyphs: DEMO_PDF_FONT, else a usual system one."""
-    explicit = os.environ.get("DEMO_PDF_FONT", "")
+    explicit = settings.DEMO_PDF_FONT
     if explicit and os.path.exists(explicit):
         return explicit
     for path in FONT_CANDIDATES:

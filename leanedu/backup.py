@@ -52,6 +52,7 @@ def pg_tool(name: str, server_major: int) -> str:
 
 
 def _libpq_env() -> dict[str, str]:
+    connection.ensure_connection()  # the embedded server fills in its host and port on connecting
     s = connection.settings_dict
     env = dict(os.environ)
     env.update(

@@ -105,6 +105,7 @@ class SeedContext:
     style: object = None
     region_municipalities: int = 0
     orgs_per_municipality: int = 45
+    port: int = 8000  # where `make run` serves, for the sign-in line
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
     _password: str | None = None
 
@@ -116,9 +117,8 @@ class SeedContext:
     def password(self) -> str:
         """DEMO_PASSWORD, else one generated once and kept in var/."""
         if self._password is None:
-            from_env = settings_env("DEMO_PASSWORD")
-            if from_env:
-                self._password = from_env
+            if settings.DEMO_PASSWORD:
+                self._password = settings.DEMO_PASSWORD
             else:
                 path = settings.VAR_DIR / "demo_password"
                 if path.exists():
@@ -143,16 +143,10 @@ class SeedContext:
         for username, role, org in self.accounts:
             self.log(f"  {username:<13} {role} — {org}")
         self.log(f"  пароль: {self.password}")
-        port = settings_env("PORT") or "8000"
+        port = self.port
         self.log(
             f"Вход: http://127.0.0.1:{port}/accounts/login/   админка: http://127.0.0.1:{port}/{settings.ADMIN_URL}"
         )
-
-
-def settings_env(name: str) -> str:
-    import os
-
-    return os.environ.get(name, "")
 
 
 def seed(ctx: SeedContext) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
-import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -28,7 +27,6 @@ def _fail(message: str) -> None:
 
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-TESTING = "pytest" in sys.modules or env.bool("LEANEDU_TESTING", default=False)
 
 # --- secret key: production refuses to start without a real one
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -128,7 +126,9 @@ TEMPLATES = [
     },
 ]
 
-# --- database: DATABASE_URL, else the embedded server in var/
+# --- database: DATABASE_URL, else the embedded server in var/ (started by the
+# first connection a command opens, not here: leanedu/embedded_db/base.py)
+EMBEDDED_DB_NAME = env.str("LEANEDU_EMBEDDED_DB", default="leanedu")
 if env.str("DATABASE_URL", default=""):
     try:
         _db = env.db("DATABASE_URL")
@@ -144,12 +144,7 @@ if env.str("DATABASE_URL", default=""):
     # dj-database-url read it; django-environ leaves it encoded.
     _db["HOST"] = unquote(_db.get("HOST") or "")
 else:
-    from leanedu.embedded_db import EmbeddedDatabaseError, embedded_database_settings
-
-    try:
-        _db = embedded_database_settings(VAR_DIR, env.str("LEANEDU_EMBEDDED_DB", default="leanedu"))
-    except EmbeddedDatabaseError as exc:
-        _fail(str(exc))
+    _db = {"ENGINE": "leanedu.embedded_db", "NAME": EMBEDDED_DB_NAME, "USER": "", "HOST": "", "PORT": ""}
 _db["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 _db["CONN_HEALTH_CHECKS"] = True
 _db.setdefault("OPTIONS", {})["connect_timeout"] = env.int("DJANGO_DB_CONNECT_TIMEOUT", default=5)
@@ -216,7 +211,7 @@ STATICFILES_DIRS = [
     # Bootstrap 5 from the XStatic-Bootstrap package: no CDN, works offline.
     ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
 ]
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
@@ -252,7 +247,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -262,30 +257,19 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# --- background tasks (django-tasks): immediate by default, DB queue in production
+# --- background tasks (django-tasks): a database queue drained by a worker
 # Tasks (e-mail delivery, text extraction, OCR) run in a worker by default, off
-# the request path (`make run` starts one beside the development server);
-# the tests run them immediately, in process.
+# the request path (`make run` starts one beside the development server); the
+# tests run them immediately, in process (conftest.py sets TASKS).
 TASKS = {
     "default": {
-        "BACKEND": env.str(
-            "TASKS_BACKEND",
-            default="django_tasks.backends.immediate.ImmediateBackend"
-            if TESTING
-            else "django_tasks_db.DatabaseBackend",
-        ),
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
 
 # --- e-mail: a local backend unless an SMTP server is configured
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND",
-    default=(
-        "django.core.mail.backends.locmem.EmailBackend"
-        if TESTING
-        else "django.core.mail.backends.filebased.EmailBackend"
-    ),
-)
+# (Tests get Django's in-memory backend from its test environment set-up.)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -296,8 +280,6 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)  # SMTPS, usually port 
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="leanedu <noreply@localhost>")
 OFFICE_EMAIL = env.str("OFFICE_EMAIL", default="office@localhost")
-# Where the daily digest of overdue proposals goes (empty: OFFICE_EMAIL).
-PROPOSALS_OFFICE_EMAIL = env.str("PROPOSALS_OFFICE_EMAIL", default="")
 # Indicator reporting: days after a period's end to submit (when the period has no
 # deadline of its own), and the days before the deadline when reminders go out.
 INDICATORS_DEADLINE_DAYS = env.int("INDICATORS_DEADLINE_DAYS", default=10)
@@ -436,3 +418,34 @@ from leanedu.spreadsheets import FORMATS  # noqa: E402
 IMPORT_EXPORT_FORMATS = FORMATS
 
 SITE_NAME = _("Lean technologies in education")
+# The portal's address as its users reach it: every link in an e-mail starts with it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- the body that runs the portal: shown in the header, footer, privacy policy
+# and consent text (the defaults are the demo's, Troitsk). Another municipality
+# or a region sets these and touches no template.
+BODY_NAME = env.str("BODY_NAME", default="Управление образования администрации города Троицка Челябинской области")
+BODY_SHORT_NAME = env.str("BODY_SHORT_NAME", default="Управление образования г. Троицка")
+BODY_LOGO_TEXT = env.str("BODY_LOGO_TEXT", default="Проектный офис Управления образования г. Троицка")
+# The territory in the genitive case, for «… в системе образования <territory>».
+BODY_TERRITORY = env.str("BODY_TERRITORY", default="города Троицка")
+BODY_ADDRESS = env.str("BODY_ADDRESS", default="457100, Челябинская обл., г. Троицк, ул. им. В. И. Ленина, д. 19")
+BODY_PHONE = env.str("BODY_PHONE", default="")
+# The person responsible for personal data processing (152-ФЗ, art. 22.1) and their address.
+DPO_NAME = env.str("DPO_NAME", default="Ответственный за организацию обработки персональных данных")
+DPO_EMAIL = env.str("DPO_EMAIL", default=OFFICE_EMAIL)
+
+# --- «Решаем вместе» (proposals/conf.py reads these)
+PROPOSALS_RATE_LIMIT_PER_HOUR = env.int("PROPOSALS_RATE_LIMIT_PER_HOUR", default=5)
+PROPOSALS_MIN_FILL_SECONDS = env.int("PROPOSALS_MIN_FILL_SECONDS", default=3)
+PROPOSALS_MAX_ATTACHMENTS_BYTES = env.int("PROPOSALS_MAX_ATTACHMENTS_BYTES", default=10 * 1024 * 1024)
+PROPOSALS_CONSENT_VERSION = env.str("PROPOSALS_CONSENT_VERSION", default="2026-01")
+# Retention: personal data of closed proposals are removed after this many days.
+PROPOSALS_ANONYMIZE_AFTER_DAYS = env.int("PROPOSALS_ANONYMIZE_AFTER_DAYS", default=3 * 365)
+PROPOSALS_ANSWER_DAYS = env.int("PROPOSALS_ANSWER_DAYS", default=30)
+PROPOSALS_OFFICE_EMAIL = env.str("PROPOSALS_OFFICE_EMAIL", default=OFFICE_EMAIL)
+PROPOSALS_FILES_ROOT = Path(env.str("PROPOSALS_FILES_ROOT", default=str(VAR_DIR / "private" / "proposals")))
+
+# --- demo data (`manage.py seed_demo`)
+DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")  # empty: generated once into var/demo_password
+DEMO_PDF_FONT = env.str("DEMO_PDF_FONT", default="")  # a TrueType font with Cyrillic glyphs

@@ -10,6 +10,16 @@ from leanedu.roles import Role
 from tests.factories import MunicipalityFactory, RegionFactory, SchoolFactory, user_with_role
 
 
+@pytest.fixture(autouse=True, scope="session")
+def tasks_run_in_process():
+    """The tests run tasks (e-mail, text extraction) immediately, in process;
+    the portal's default is a database queue drained by a worker."""
+    from django.test import override_settings
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+        yield
+
+
 @pytest.fixture
 def region(db):
     return RegionFactory(short_name="Минобрнауки области")

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def demo_password(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-123")
+def demo_password(settings):
+    settings.DEMO_PASSWORD = "demo-password-123"
 
 
 def test_seed_loads_the_five_documents_with_relations_and_searchable_files(django_capture_on_commit_callbacks):

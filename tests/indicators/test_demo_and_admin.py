@@ -10,8 +10,8 @@ from tests.indicators.factories import ValueFactory, quarter
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_is_idempotent_and_fills_troitsk(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-123")
+def test_seed_demo_is_idempotent_and_fills_troitsk(settings):
+    settings.DEMO_PASSWORD = "demo-password-123"
     call_command("seed_demo", quiet_accounts=True)
     counts = (Indicator.objects.count(), Target.objects.count(), Value.objects.count())
     assert counts[0] == 24 and counts[1] > 0 and counts[2] > 0
@@ -21,8 +21,8 @@ def test_seed_demo_is_idempotent_and_fills_troitsk(monkeypatch):
     assert (Indicator.objects.count(), Target.objects.count(), Value.objects.count()) == counts
 
 
-def test_region_seed_adds_every_quarter_of_every_indicator(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-123")
+def test_region_seed_adds_every_quarter_of_every_indicator(settings):
+    settings.DEMO_PASSWORD = "demo-password-123"
     call_command("seed_demo", region=2, orgs_per_municipality=3, quiet_accounts=True)
     synthetic = Value.objects.filter(organization__municipality__short_name__startswith="Синтетический МО")
     # 19 entered indicators (BT-19 is computed from replications) × 5 years × 4 quarters.

@@ -14,8 +14,8 @@ STYLE_TAG = re.compile(r"<style[\s>]", re.IGNORECASE)
 
 
 @pytest.fixture
-def demo(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-123")
+def demo(settings):
+    settings.DEMO_PASSWORD = "demo-password-123"
     call_command("seed_demo", quiet_accounts=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 

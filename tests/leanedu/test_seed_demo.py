@@ -13,8 +13,8 @@ def counts():
     return (Organization.objects.count(), get_user_model().objects.count(), Membership.objects.count())
 
 
-def test_seed_demo_twice_neither_fails_nor_duplicates(capsys, monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-123")
+def test_seed_demo_twice_neither_fails_nor_duplicates(capsys, settings):
+    settings.DEMO_PASSWORD = "demo-password-123"
     call_command("seed_demo")
     first = counts()
     call_command("seed_demo")
@@ -27,15 +27,15 @@ def test_seed_demo_twice_neither_fails_nor_duplicates(capsys, monkeypatch):
     assert user.check_password("demo-password-123")
 
 
-def test_every_role_has_a_demo_account(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-123")
+def test_every_role_has_a_demo_account(settings):
+    settings.DEMO_PASSWORD = "demo-password-123"
     call_command("seed_demo", quiet_accounts=True)
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {"coordinator", "official", "office", "admin"}
 
 
-def test_region_seed_adds_municipalities_with_organisations(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-123")
+def test_region_seed_adds_municipalities_with_organisations(settings):
+    settings.DEMO_PASSWORD = "demo-password-123"
     call_command("seed_demo", region=3, orgs_per_municipality=5, quiet_accounts=True)
     synthetic = Organization.objects.filter(short_name__startswith="Синтетический МО")
     assert synthetic.count() == 3

@@ -15,8 +15,8 @@ def counts():
     return tuple(m.objects.count() for m in (LeanTool, PilotSite, Project, ProjectMetric, ProjectAttachment))
 
 
-def test_seed_is_idempotent_and_realistic(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-123")
+def test_seed_is_idempotent_and_realistic(settings):
+    settings.DEMO_PASSWORD = "demo-password-123"
     call_command("seed_demo", quiet_accounts=True)
     first = counts()
     call_command("seed_demo", quiet_accounts=True)
@@ -32,8 +32,8 @@ def test_seed_is_idempotent_and_realistic(monkeypatch):
     assert LeanTool.objects.filter(name="5S").exists()
 
 
-def test_seed_uses_the_registry_document_when_it_is_there(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-123")
+def test_seed_uses_the_registry_document_when_it_is_there(settings):
+    settings.DEMO_PASSWORD = "demo-password-123"
     call_command("seed_demo", quiet_accounts=True)
     # As if the registry's own seed had written 137-р with its own wording.
     Document.objects.filter(number="137-р").update(title="О создании опорных площадок (редакция реестра)")
@@ -45,8 +45,8 @@ def test_seed_uses_the_registry_document_when_it_is_there(monkeypatch):
     }
 
 
-def test_region_seed_in_bulk_and_idempotent(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-123")
+def test_region_seed_in_bulk_and_idempotent(monkeypatch, settings):
+    settings.DEMO_PASSWORD = "demo-password-123"
     monkeypatch.setattr(demo, "REGION_PROJECTS", 75)
     call_command("seed_demo", region=2, orgs_per_municipality=5, quiet_accounts=True)
     synthetic = Project.objects.filter(organization__municipality__short_name__startswith="Синтетический МО")
@@ -56,8 +56,8 @@ def test_region_seed_in_bulk_and_idempotent(monkeypatch):
     assert synthetic.count() == 75
 
 
-def test_small_region_gets_ten_projects_per_organisation(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-123")
+def test_small_region_gets_ten_projects_per_organisation(settings):
+    settings.DEMO_PASSWORD = "demo-password-123"
     call_command("seed_demo", region=1, orgs_per_municipality=4, quiet_accounts=True)
     synthetic = Project.objects.filter(organization__municipality__short_name__startswith="Синтетический МО")
     assert synthetic.count() == 40

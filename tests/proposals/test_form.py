@@ -218,18 +218,6 @@ def test_oversize_attachments_are_refused_with_nothing_stored(client, form_data,
     assert not Proposal.objects.exists() and stored_files(settings) == []
 
 
-def test_defaults_come_from_the_environment(monkeypatch, settings):
-    from proposals import conf
-
-    for name in ("PROPOSALS_RATE_LIMIT_PER_HOUR", "PROPOSALS_MIN_FILL_SECONDS", "PROPOSALS_MAX_ATTACHMENTS_BYTES"):
-        delattr(settings, name) if hasattr(settings, name) else None
-    assert conf.rate_limit_per_hour() == 5
-    assert conf.max_attachments_bytes() == 10 * 1024 * 1024
-    assert conf.anonymize_after_days() == 3 * 365
-    monkeypatch.setenv("PROPOSALS_RATE_LIMIT_PER_HOUR", "50")
-    assert conf.rate_limit_per_hour() == 50
-
-
 def school_options(html: str) -> set[str]:
     select = html.split('id="id_organization"', 1)[1].split("</select>", 1)[0]
     return set(re.findall(r'<option value="(\d+)"', select))

@@ -23,10 +23,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--region", type=int, metavar="N", help="municipalities in a synthetic region")
         parser.add_argument("--orgs-per-municipality", type=int, default=45)
+        parser.add_argument(
+            "--port", type=int, default=8000, help="port of the development server, for the sign-in line"
+        )
         parser.add_argument("--quiet-accounts", action="store_true", help="do not print the demo accounts")
 
-    def handle(self, *args, region=None, orgs_per_municipality=45, quiet_accounts=False, **options):
-        ctx = SeedContext(stdout=self.stdout, style=self.style)
+    def handle(self, *args, region=None, orgs_per_municipality=45, port=8000, quiet_accounts=False, **options):
+        ctx = SeedContext(stdout=self.stdout, style=self.style, port=port)
         modules = []
         for config in apps.get_app_configs():
             try:

