@@ -30,7 +30,7 @@ from documents.models import (
     RelationKind,
     Tag,
 )
-from documents.uploads import check_upload, sha256_of
+from documents.uploads import check_upload
 
 logger = logging.getLogger(__name__)
 
@@ -206,12 +206,12 @@ def document_file_add(
 ) -> DocumentFile:
     """Attach a new file (the act, an annex) with its first edition."""
     _require(actor, "documents.add_documentfile")
-    file_type = check_upload(upload)  # before anything is written
+    checked = check_upload(upload)  # before anything is written
     if position is None:
         position = document.files.count()
     document_file = DocumentFile(document=document, title=title.strip(), position=position)
     _save(document_file, actor)
-    _store_version(actor, document_file, upload, file_type, edition_date)
+    _store_version(actor, document_file, upload, checked, edition_date)
     return document_file
 
 
@@ -230,21 +230,21 @@ def file_version_add(
 ) -> DocumentFileVersion:
     """A new edition of a file: it becomes current, the old ones are kept."""
     _require(actor, "documents.add_documentfileversion")
-    file_type = check_upload(upload)
-    return _store_version(actor, document_file, upload, file_type, edition_date)
+    checked = check_upload(upload)
+    return _store_version(actor, document_file, upload, checked, edition_date)
 
 
-def _store_version(actor, document_file, upload, file_type, edition_date) -> DocumentFileVersion:
+def _store_version(actor, document_file, upload, checked, edition_date) -> DocumentFileVersion:
     for old in document_file.versions.select_for_update().filter(is_current=True):
         old.is_current = False
         old._history_user = actor
         old.save(update_fields=["is_current"])
     version = DocumentFileVersion(
         document_file=document_file,
-        original_name=(getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255] or f"file.{file_type}",
-        file_type=file_type,
-        size=upload.size,
-        sha256=sha256_of(upload),
+        original_name=(getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255] or checked.name,
+        file_type=FileType(checked.kind.code),
+        size=checked.size,
+        sha256=checked.sha256,
         edition_date=edition_date,
         is_current=True,
         uploaded_at=timezone.now(),
@@ -252,7 +252,7 @@ def _store_version(actor, document_file, upload, file_type, edition_date) -> Doc
         extraction_status=ExtractionStatus.PENDING,
     )
     version.full_clean(exclude=["file"])
-    version.file.save(version.original_name, upload, save=False)
+    version.file.save(version.original_name, checked.content, save=False)
     version._history_user = actor
     version.save()
     document_id = document_file.document_id

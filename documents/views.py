@@ -11,17 +11,8 @@ from django.views.decorators.http import require_GET
 from documents.conf import PAGE_SIZE
 from documents.filters import DocumentFilter
 from documents.models import Document, DocumentFileVersion, DocumentRelation
+from leanedu import uploads
 from leanedu.fragments import render_with_fragment
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "tiff": "image/tiff",
-}
 
 
 @require_GET
@@ -94,9 +85,9 @@ def file_download(request: HttpRequest, pk: int, version_pk: int) -> FileRespons
     # A recognised scan is served with its text layer, so a reader can find
     # and copy its words; the original stays stored beside it.
     if version.searchable_file:
-        stored, content_type = version.searchable_file, CONTENT_TYPES["pdf"]
+        stored, content_type = version.searchable_file, uploads.PDF.mime
     else:
-        stored, content_type = version.file, CONTENT_TYPES.get(version.file_type, "application/octet-stream")
+        stored, content_type = version.file, uploads.BY_CODE[version.file_type].mime
     response = FileResponse(
         stored.open("rb"), as_attachment=True, filename=version.download_name, content_type=content_type
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Period, PeriodKind
 from indicators.periods import PeriodChoiceField, choosable
+from leanedu import uploads
 from leanedu.models import Organization
 
 
@@ -43,6 +44,9 @@ class ReportForm(FilterForm):
     )
 
 
+ACCEPT = uploads.Accept(kinds=(uploads.XLSX,), refusal=_("The file is not an XLSX workbook."))
+
+
 class ImportForm(forms.Form):
     period = PeriodChoiceField(label=_("Period"), queryset=Period.objects.none(), empty_label=None)
     file = forms.FileField(label=_("XLSX file"), help_text=_("Fill in the template downloaded below."))
@@ -54,14 +58,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        from django.conf import settings
-
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(_("The file is too large."))
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":  # an XLSX is a ZIP container: check the content, not the name
-            raise forms.ValidationError(_("The file is not an XLSX workbook."))
+        uploads.check(upload, ACCEPT)  # by content, not by name; the size limit too
         return upload
 
 

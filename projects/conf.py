@@ -8,11 +8,6 @@ from __future__ import annotations
 from django.conf import settings
 
 
-def upload_max_bytes() -> int:
-    """Largest attachment accepted (the portal-wide UPLOAD_MAX_BYTES)."""
-    return int(getattr(settings, "PROJECTS_UPLOAD_MAX_BYTES", settings.UPLOAD_MAX_BYTES))
-
-
 def showcase_page_size() -> int:
     return int(getattr(settings, "PROJECTS_SHOWCASE_PAGE_SIZE", 12))
 

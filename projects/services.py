@@ -252,13 +252,13 @@ def attachment_add(*, actor, project: Project, kind: str, upload, caption: str =
     attachment = ProjectAttachment(
         project=project,
         kind=kind,
-        original_name=checked.original_name,
+        original_name=checked.name,
         content_type=checked.content_type,
         size=checked.size,
         caption=caption,
         uploaded_by=actor,
     )
-    attachment.file.save(checked.content.name, checked.content, save=False)
+    attachment.file.save(checked.name, checked.content, save=False)
     try:
         attachment.full_clean()
         attachment.save()

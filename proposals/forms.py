@@ -5,27 +5,21 @@ its error message (``aria-describedby``); the template adds an error summary."""
 
 from __future__ import annotations
 
-import io
 import re
 import time
 
-import filetype
 from django import forms
 from django.core import signing
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from leanedu import uploads
 from leanedu.fragments import cached_by_versions
 from leanedu.models import Organization
 from proposals import conf
 from proposals.models import AuthorRole, Category, RejectReason
-from proposals.services import CleanFile
 
-ALLOWED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": None}
-# A small file can unpack into a huge picture: 40 megapixels is more than any phone camera.
-MAX_IMAGE_PIXELS = 40_000_000
 PHONE_RE = re.compile(r"^\+?[0-9\s\-()]{6,20}$")
 SIGNING_SALT = "proposals.form-started"
 
@@ -48,39 +42,10 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items if item]
 
 
-def clean_upload(upload) -> CleanFile:
-    """Recognise the file by its content and strip image metadata by re-saving it."""
-    upload.seek(0)
-    data = upload.read()
-    kind = filetype.guess(data)
-    mime = kind.mime if kind else None
-    if mime not in ALLOWED_TYPES:
-        raise forms.ValidationError(
-            _("«%(name)s» is not a JPEG, PNG or PDF file."), code="file_type", params={"name": upload.name}
-        )
-    if mime == "application/pdf":
-        if not data.startswith(b"%PDF-"):
-            raise forms.ValidationError(_("«%(name)s» is damaged."), code="file_broken", params={"name": upload.name})
-        return CleanFile(name=upload.name, content_type=mime, data=data)
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise forms.ValidationError(
-                    _("«%(name)s» is too large a picture."), code="file_too_big", params={"name": upload.name}
-                )
-            image.load()
-            # Keep the picture upright, then drop EXIF (GPS, camera, time) and all other metadata.
-            clean = ImageOps.exif_transpose(image)
-            clean.info = {}
-            if ALLOWED_TYPES[mime] == "JPEG" and clean.mode not in ("RGB", "L"):
-                clean = clean.convert("RGB")
-            out = io.BytesIO()
-            clean.save(out, ALLOWED_TYPES[mime], **({"quality": 90} if mime == "image/jpeg" else {}))
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
-        raise forms.ValidationError(
-            _("«%(name)s» is damaged."), code="file_broken", params={"name": upload.name}
-        ) from exc
-    return CleanFile(name=upload.name, content_type=mime, data=out.getvalue())
+ACCEPT = uploads.Accept(
+    kinds=(uploads.JPEG, uploads.PNG, uploads.PDF),
+    refusal=_("«%(name)s» is not a JPEG, PNG or PDF file."),
+)
 
 
 def municipality_choices() -> list[tuple[int, str]]:
@@ -243,12 +208,13 @@ class ProposalForm(forms.Form):
         return value
 
     def clean_attachments(self):
-        uploads = self.cleaned_data["attachments"]
-        if len(uploads) > conf.MAX_ATTACHMENTS:
+        files = self.cleaned_data["attachments"]
+        if len(files) > conf.MAX_ATTACHMENTS:
             raise forms.ValidationError(_("You can attach no more than 3 files."), code="too_many")
-        if sum(upload.size for upload in uploads) > conf.max_attachments_bytes():
+        if sum(upload.size for upload in files) > conf.max_attachments_bytes():
             raise forms.ValidationError(_("The files are larger than 10 MB in total."), code="too_large")
-        return [clean_upload(upload) for upload in uploads]
+        # Recognised by content; pictures re-saved upright without metadata.
+        return [uploads.check(upload, ACCEPT) for upload in files]
 
     @property
     def files_notice(self) -> str:

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from leanedu import uploads
 from leanedu.mail import SECRET_PLACEHOLDER, queue_email
 from leanedu.models import OutgoingEmail
 from leanedu.scoping import user_scope
@@ -34,15 +34,6 @@ from proposals.models import (
 
 class TransitionError(ValidationError):
     """A status change that is not allowed from the proposal's current state."""
-
-
-@dataclass(frozen=True)
-class CleanFile:
-    """An attachment already checked and cleaned by the form."""
-
-    name: str
-    content_type: str
-    data: bytes
 
 
 @dataclass(frozen=True)
@@ -106,7 +97,7 @@ def proposal_submit(
     text: str,
     publish_consent: bool = False,
     ip: str | None = None,
-    files: list[CleanFile] | tuple = (),
+    files: list[uploads.Checked] | tuple = (),  # checked and cleaned by the form
     status_url: Callable[[str], str],
 ) -> Submitted:
     """Store a proposal from the public form, give it a number and a secret
@@ -144,9 +135,9 @@ def proposal_submit(
                     proposal=proposal,
                     original_name=item.name[:200],
                     content_type=item.content_type,
-                    size=len(item.data),
+                    size=item.size,
                 )
-                attachment.file.save(item.name, ContentFile(item.data), save=False)
+                attachment.file.save(item.name, item.content, save=False)
                 saved_files.append(attachment.file.name)
                 attachment.save()
             _mail_author(

@@ -255,9 +255,9 @@ def test_a_school_of_the_chosen_municipality_is_stored(client, form_data, school
 
 
 def test_a_picture_that_unpacks_into_too_many_pixels_is_refused(client, form_data, settings, monkeypatch):
-    import proposals.forms
+    from leanedu import uploads
 
-    monkeypatch.setattr(proposals.forms, "MAX_IMAGE_PIXELS", 50)  # the 10×10 test picture has 100
+    monkeypatch.setattr(uploads, "MAX_IMAGE_PIXELS", 50)  # the 10×10 test picture has 100
     response = post(client, {**form_data(), "attachments": [upload("big.png", png_bytes())]})
     assert "слишком большое изображение" in response.content.decode()
     assert not Proposal.objects.exists() and stored_files(settings) == []
