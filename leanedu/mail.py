@@ -71,6 +71,13 @@ def shown_body(mail: OutgoingEmail) -> str:
     return mail.body.replace(SECRET_PLACEHOLDER, hidden)
 
 
+def absolute_url(path: str) -> str:
+    """A link for an e-mail: the portal's address as its users reach it
+    (SITE_URL) followed by ``path``. Every link in every e-mail is built here,
+    never from the request that happened to trigger the mail."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def queue_email(*, to: str | list[str], subject: str, body: str, secret: str = "") -> list[OutgoingEmail]:
     """Save one outbox row per recipient and deliver each after commit. A
     ``secret`` goes where ``body`` has SECRET_PLACEHOLDER and is stored only

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from leanedu.mail import queue_email
+from leanedu.mail import absolute_url, queue_email
 from leanedu.models import Membership, Organization
 from leanedu.roles import Role
 from leanedu.scoping import user_scope
@@ -330,14 +330,7 @@ def project_submit(*, actor, project: Project) -> Project:
     _notify_office(
         project,
         subject=gettext("Project submitted for review: %(title)s") % {"title": project.title},
-        body=gettext(
-            "%(organization)s submitted the project «%(title)s» for review.\n\nOpen it in the back office: %(url)s"
-        )
-        % {
-            "organization": project.organization.short_name,
-            "title": project.title,
-            "url": _absolute(reverse("admin:projects_project_change", args=[project.pk])),
-        },
+        template="submitted.txt",
     )
     return project
 
@@ -355,8 +348,8 @@ def project_return(*, actor, project: Project, comment: str) -> Project:
     _notify_coordinators(
         project,
         subject=gettext("Project returned for revision: %(title)s") % {"title": project.title},
-        body=gettext("The project office returned «%(title)s» for revision.\n\nComment:\n%(comment)s\n\nOpen: %(url)s")
-        % {"title": project.title, "comment": comment.strip(), "url": _cabinet_url(project)},
+        template="returned.txt",
+        comment=comment.strip(),
     )
     return project
 
@@ -379,8 +372,7 @@ def project_approve(*, actor, project: Project, comment: str = "") -> Project:
     _notify_coordinators(
         project,
         subject=gettext("Project approved: %(title)s") % {"title": project.title},
-        body=gettext("The project office approved «%(title)s». It is now shown on the portal.\n\nOpen: %(url)s")
-        % {"title": project.title, "url": _cabinet_url(project)},
+        template="approved.txt",
     )
     return project
 
@@ -397,8 +389,7 @@ def project_start(*, actor, project: Project, comment: str = "") -> Project:
     _notify_coordinators(
         project,
         subject=gettext("Project started: %(title)s") % {"title": project.title},
-        body=gettext("The project office marked «%(title)s» as in progress.\n\nOpen: %(url)s")
-        % {"title": project.title, "url": _cabinet_url(project)},
+        template="started.txt",
     )
     return project
 
@@ -428,8 +419,7 @@ def project_complete(*, actor, project: Project, comment: str = "") -> Project:
     _notify_coordinators(
         project,
         subject=gettext("Project completed: %(title)s") % {"title": project.title},
-        body=gettext("The project office marked «%(title)s» as completed. Thank you!\n\nOpen: %(url)s")
-        % {"title": project.title, "url": _cabinet_url(project)},
+        template="completed.txt",
     )
     return project
 
@@ -456,8 +446,8 @@ def project_cancel(*, actor, project: Project, reason: str) -> Project:
     _notify_coordinators(
         project,
         subject=gettext("Project cancelled: %(title)s") % {"title": project.title},
-        body=gettext("The project office cancelled «%(title)s».\n\nReason:\n%(reason)s")
-        % {"title": project.title, "reason": reason.strip()},
+        template="cancelled.txt",
+        reason=reason.strip(),
     )
     return project
 
@@ -476,20 +466,27 @@ TRANSITIONS = {
 # --- notifications ----------------------------------------------------------------------
 
 
-def _absolute(path: str) -> str:
-    base = getattr(settings, "SITE_URL", "") or ""
-    return base.rstrip("/") + path
+def _mail_body(project: Project, template: str, **context) -> str:
+    """The body of a project e-mail from projects/email/<template>, with the
+    absolute links (SITE_URL) to the project in the cabinet and in the back office."""
+    return render_to_string(
+        f"projects/email/{template}",
+        {
+            "project": project,
+            "cabinet_url": absolute_url(reverse("projects:cabinet_project", args=[project.pk])),
+            "admin_url": absolute_url(reverse("admin:projects_project_change", args=[project.pk])),
+            **context,
+        },
+    )
 
 
-def _cabinet_url(project: Project) -> str:
-    return _absolute(reverse("projects:cabinet_project", args=[project.pk]))
-
-
-def _notify_office(project: Project, *, subject: str, body: str) -> None:
+def _notify_office(project: Project, *, subject: str, template: str, **context) -> None:
+    body = _mail_body(project, template, **context)
     queue_email(to=conf.office_notification_email(), subject=subject, body=body)
 
 
-def _notify_coordinators(project: Project, *, subject: str, body: str) -> None:
+def _notify_coordinators(project: Project, *, subject: str, template: str, **context) -> None:
+    body = _mail_body(project, template, **context)
     User = get_user_model()
     ids = Membership.objects.filter(organization_id=project.organization_id, role=Role.COORDINATOR).values("user_id")
     addresses = set(User.objects.filter(pk__in=ids, is_active=True).exclude(email="").values_list("email", flat=True))

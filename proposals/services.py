@@ -5,19 +5,19 @@ actor's right, and queues its e-mails in the same transaction."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from leanedu import uploads
-from leanedu.mail import SECRET_PLACEHOLDER, queue_email
+from leanedu.mail import SECRET_PLACEHOLDER, absolute_url, queue_email
 from leanedu.models import OutgoingEmail
 from leanedu.scoping import user_scope
 from proposals import conf
@@ -75,6 +75,11 @@ def next_number(year: int) -> str:
     return f"РВ-{year}-{value:05d}"
 
 
+def status_url(token: str) -> str:
+    """The secret link to a proposal's status page, as the author gets it."""
+    return absolute_url(reverse("proposals:status", args=[token]))
+
+
 def _mail_author(proposal: Proposal, template: str, subject: str, *, status_url: str = "", **context) -> None:
     """Queue a letter to the author. The status link is the secret part: the
     outbox stores it encrypted and forgets it after delivery (leanedu/mail.py)."""
@@ -98,11 +103,9 @@ def proposal_submit(
     publish_consent: bool = False,
     ip: str | None = None,
     files: list[uploads.Checked] | tuple = (),  # checked and cleaned by the form
-    status_url: Callable[[str], str],
 ) -> Submitted:
     """Store a proposal from the public form, give it a number and a secret
-    status link, and e-mail both to the author. ``status_url(token)`` builds
-    the absolute link."""
+    status link (absolute, from SITE_URL), and e-mail both to the author."""
     saved_files: list[str] = []
     try:
         with transaction.atomic():

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -37,10 +36,6 @@ def rate_limited(ip: str | None) -> bool:
         return False
     since = timezone.now() - timedelta(hours=1)
     return Proposal.objects.filter(submitted_ip=ip, created_at__gte=since).count() >= limit
-
-
-def status_url_builder(request: HttpRequest):
-    return lambda token: request.build_absolute_uri(reverse("proposals:status", args=[token]))
 
 
 @never_cache
@@ -73,7 +68,6 @@ def new(request: HttpRequest) -> HttpResponse:
                 publish_consent=data["consent_publish"],
                 ip=ip,
                 files=data["attachments"],
-                status_url=status_url_builder(request),
             )
             # The token is shown once, on the confirmation page, and never put in a URL we log.
             # A signed cookie for that page only, not a database session per submitter.
@@ -115,6 +109,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
     if not raw:
         return redirect("proposals:new")
     submitted = json.loads(raw)
+    # On the page the link follows the address the visitor used; e-mails use SITE_URL.
     status_url = request.build_absolute_uri(reverse("proposals:status", args=[submitted["token"]]))
     return render(request, "proposals/thanks.html", {"number": submitted["number"], "status_url": status_url})
 

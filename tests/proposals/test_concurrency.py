@@ -32,7 +32,6 @@ def test_numbers_are_unique_and_consecutive_under_concurrent_submissions():
                     category="food",
                     text=f"Параллельное предложение {n}-{i}",
                     ip=f"198.51.100.{n}",
-                    status_url=lambda token: f"http://testserver/proposals/status/{token}/",
                 )
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
@@ -77,7 +76,6 @@ def _submit_in_a_process(n: int, count: int, barrier) -> None:
                 author_role="staff",
                 category="timetable",
                 text=f"Предложение из процесса {n}, номер {i}",
-                status_url=lambda token: token,
             )
     finally:
         connections.close_all()

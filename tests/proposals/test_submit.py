@@ -6,6 +6,7 @@ import re
 import socket
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -28,7 +29,8 @@ def submit(client, form_data, capture, **overrides):
 
 def status_link_from_mail() -> str:
     (message,) = mail.outbox
-    return re.search(r"http://testserver(/proposals/status/[^/\s]+/)", message.body).group(1)
+    site = re.escape(settings.SITE_URL)
+    return re.search(site + r"(/proposals/status/[^/\s]+/)", message.body).group(1)
 
 
 def test_submit_gives_a_number_a_secret_link_and_an_email(client, form_data, django_capture_on_commit_callbacks):
@@ -104,7 +106,6 @@ def test_tokens_are_long_random_and_a_near_miss_is_a_404(client):
             author_role="parent",
             category="food",
             text="Предложение для проверки ссылок.",
-            status_url=lambda token: token,
         )
         tokens.append(submitted.token)
     assert len(set(tokens)) == 20
@@ -185,3 +186,15 @@ def test_choice_lists_are_cached_until_an_organisation_changes(client, school_a,
     assert not any("leanedu_organization" in q["sql"] for q in ctx.captured_queries)
     new_school = SchoolFactory(short_name="МОУ «СОШ № 77»", parent=municipality)
     assert new_school.short_name in client.get(URL, {"municipality": municipality.pk}).content.decode()
+
+
+def test_the_links_follow_the_setting_not_the_request(client, settings, form_data, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://lean.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, form_data(), HTTP_HOST="127.0.0.1")
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    (link,) = re.findall(r"https?://\S+", message.body)
+    assert link.startswith("https://lean.example.org/proposals/status/")
+    thanks = client.get(response["Location"]).content.decode()
+    assert link.removeprefix("https://lean.example.org") in thanks  # the same status page, at the visitor's address
