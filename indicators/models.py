@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from indicators.querysets import IndicatorQuerySet, TargetQuerySet, ValueQuerySet
 from leanedu.wording import Noun
+from projects.models import Direction  # one enum for projects' metrics and indicators
 
 
 class Unit(models.TextChoices):
@@ -26,11 +28,6 @@ class Unit(models.TextChoices):
     MINUTES = "minutes", _("minutes")
     DAYS = "days", _("days")
     HOURS = "hours", _("hours")
-
-
-class Direction(models.TextChoices):
-    HIGHER = "higher", _("Higher is better")
-    LOWER = "lower", _("Lower is better")
 
 
 class IndicatorLevel(models.TextChoices):
@@ -140,6 +137,42 @@ class PeriodKind(models.TextChoices):
     ACADEMIC = "academic", _("Academic year")
 
 
+# Period codes, one format per kind: what file names, sheet titles and the
+# import command use. ``parse_period_code`` is their inverse.
+PERIOD_CODE_FORMATS = {
+    PeriodKind.YEAR: "{year}",
+    PeriodKind.HALF: "{year}-H{number}",
+    PeriodKind.QUARTER: "{year}-Q{number}",
+    PeriodKind.ACADEMIC: "{year}-{next}",
+}
+PERIOD_NUMBERS = {
+    PeriodKind.YEAR: (0,),
+    PeriodKind.HALF: (1, 2),
+    PeriodKind.QUARTER: (1, 2, 3, 4),
+    PeriodKind.ACADEMIC: (0,),
+}
+PERIOD_CODE_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<letter>[HQ])(?P<number>\d)|-(?P<next>\d{4}))?$")
+
+
+def period_code(kind: str, year: int, number: int = 0) -> str:
+    return PERIOD_CODE_FORMATS[PeriodKind(kind)].format(year=year, number=number, next=year + 1)
+
+
+def parse_period_code(code: str) -> tuple[str, int, int]:
+    """(kind, year, number) of 2025, 2025-H1, 2025-Q3 or 2025-2026; ValueError
+    otherwise. Only a code that ``period_code`` writes back the same is valid."""
+    match = PERIOD_CODE_RE.match((code or "").strip())
+    if match:
+        year = int(match["year"])
+        number = int(match["number"] or 0)
+        kind = {"H": PeriodKind.HALF, "Q": PeriodKind.QUARTER}.get(match["letter"]) or (
+            PeriodKind.ACADEMIC if match["next"] else PeriodKind.YEAR
+        )
+        if number in PERIOD_NUMBERS[kind] and period_code(kind, year, number) == code.strip():
+            return kind, year, number
+    raise ValueError(f"unknown period {code!r}: use 2025, 2025-H1, 2025-Q3 or 2025-2026")
+
+
 class Period(models.Model):
     """A reporting period. ``year`` is the calendar year it starts in (an
     academic year runs from 1 September of ``year`` to 31 August of the next)."""
@@ -188,13 +221,14 @@ class Period(models.Model):
 
     @property
     def code(self) -> str:
-        if self.kind == PeriodKind.YEAR:
-            return str(self.year)
-        if self.kind == PeriodKind.HALF:
-            return f"{self.year}-H{self.number}"
-        if self.kind == PeriodKind.QUARTER:
-            return f"{self.year}-Q{self.number}"
-        return f"{self.year}-{self.year + 1}"
+        """2025, 2025-H1, 2025-Q3 or 2025-2026 (academic year): ``period_code``."""
+        return period_code(self.kind, self.year, self.number)
+
+    @classmethod
+    def ensure_code(cls, code: str) -> Period:
+        """The period a code names, created if missing; ValueError for a code
+        that names none (``parse_period_code``)."""
+        return cls.ensure(*parse_period_code(code))
 
     @property
     def label(self) -> str:
@@ -236,21 +270,12 @@ class Period(models.Model):
 
     @classmethod
     def from_code(cls, code: str) -> Period | None:
-        """The period with this code (``2025``, ``2025-H1``, ``2025-Q3``, ``2025-2026``), if it exists."""
-        code = (code or "").strip()
+        """The existing period a code names (``parse_period_code``), or None."""
         try:
-            if code.isdigit():
-                return cls.objects.filter(kind=PeriodKind.YEAR, year=int(code)).first()
-            head, _sep, tail = code.partition("-")
-            year = int(head)
-            if tail[:1] in ("H", "Q"):
-                kind = PeriodKind.HALF if tail[0] == "H" else PeriodKind.QUARTER
-                return cls.objects.filter(kind=kind, year=year, number=int(tail[1:])).first()
-            if tail.isdigit() and int(tail) == year + 1:
-                return cls.objects.filter(kind=PeriodKind.ACADEMIC, year=year).first()
+            kind, year, number = parse_period_code(code)
         except ValueError:
             return None
-        return None
+        return cls.objects.filter(kind=kind, year=year, number=number).first()
 
 
 class Target(models.Model):

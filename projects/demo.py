@@ -17,8 +17,8 @@ from leanedu.demo import REGION_MINISTRY, SYNTHETIC_PREFIX
 from leanedu.models import Organization
 from projects.models import (
     AttachmentKind,
+    Direction,
     LeanTool,
-    MetricDirection,
     PilotSite,
     PilotSiteLevel,
     Project,
@@ -367,7 +367,7 @@ def _seed_project(row, tools, office) -> int:
             project=project,
             name=name,
             unit=unit,
-            direction=MetricDirection(direction),
+            direction=Direction(direction),
             baseline_value=before,
             baseline_date=passport.get("planned_start"),
             target_value=goal,
@@ -552,7 +552,7 @@ def seed_region(ctx) -> None:
                     project=project,
                     name="Время выполнения процесса",
                     unit="мин",
-                    direction=MetricDirection.LOWER,
+                    direction=Direction.LOWER,
                     baseline_value=before,
                     target_value=(before / 2).quantize(Decimal("1")),
                     actual_value=(before * Decimal("0.45")).quantize(Decimal("1")) if done else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -15,7 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, npgettext_lazy, pgettext_lazy
+from django.utils.translation import npgettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -27,6 +28,27 @@ class PilotSiteLevel(models.TextChoices):
     MUNICIPAL = "municipal", _("Municipal")
     REGIONAL = "regional", _("Regional")
     FEDERAL = "federal", _("Federal exemplar")
+
+
+# The one rule of «is this pilot site active on a date», read two ways: as a
+# test of a loaded site (PilotSite.closed_reason, for its card and the admin)
+# and as a filter (PilotSite.active_q: the pilot-site list, the computed
+# indicators). Each row: a field path, how it is compared with the date, and
+# the reason a person reads when that comparison holds. A site is active when
+# none holds; an empty field never holds (no end date: open-ended).
+PILOT_SITE_CLOSED_WHEN = (
+    ("document__status", "exact", lambda on: "repealed", _("The designating document is no longer in force.")),
+    ("document__effective_until", "lt", lambda on: on, _("The designating document expired on %(date)s.")),
+    ("ends_on", "lt", lambda on: on, _("The pilot site period ended on %(date)s.")),
+    ("starts_on", "gt", lambda on: on, _("The pilot site period starts on %(date)s.")),
+)
+COMPARE = {"exact": operator.eq, "lt": operator.lt, "gt": operator.gt, "gte": operator.ge, "lte": operator.le}
+
+
+def _path_value(obj, path: str):
+    for name in path.split("__"):
+        obj = getattr(obj, name)
+    return obj
 
 
 class PilotSite(models.Model):
@@ -82,23 +104,25 @@ class PilotSite(models.Model):
     def focus_area_list(self) -> list[str]:
         return [line.strip() for line in self.focus_areas.splitlines() if line.strip()]
 
-    def closed_reason(self, today: date | None = None) -> str:
-        """Why the site is closed, or "" while it is active. It follows its
-        designating document: repealed or expired act, or the period is over."""
-        from documents.models import DocumentStatus
+    @staticmethod
+    def active_q(on: date) -> models.Q:
+        """Sites working on ``on``, as a filter of pilot sites. (Negations:
+        not meant to be reached through a many-valued relation.)"""
+        q = models.Q()
+        for path, lookup, value, _reason in PILOT_SITE_CLOSED_WHEN:
+            q &= ~models.Q(**{f"{path}__{lookup}": value(on)})
+        return q
 
+    def closed_reason(self, today: date | None = None) -> str:
+        """Why the site is not working on ``today``, or "" while it is active:
+        its designating act is repealed or expired, or the date is outside its
+        own period (PILOT_SITE_CLOSED_WHEN)."""
         today = today or timezone.localdate()
-        document = self.document
-        if document.status == DocumentStatus.REPEALED:
-            return gettext("The designating document is no longer in force.")
-        if document.effective_until and document.effective_until < today:
-            return gettext("The designating document expired on %(date)s.") % {
-                "date": date_format(document.effective_until, "DATE_FORMAT")
-            }
-        if self.ends_on and self.ends_on < today:
-            return gettext("The pilot site period ended on %(date)s.") % {
-                "date": date_format(self.ends_on, "DATE_FORMAT")
-            }
+        for path, lookup, value, reason in PILOT_SITE_CLOSED_WHEN:
+            found = _path_value(self, path)
+            if found is not None and COMPARE[lookup](found, value(today)):
+                shown = date_format(found, "DATE_FORMAT") if isinstance(found, date) else found
+                return str(reason) % {"date": shown}
         return ""
 
     @property
@@ -410,9 +434,34 @@ class ProjectTransition(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-class MetricDirection(models.TextChoices):
+class Direction(models.TextChoices):
+    """Which way a measure improves: a project's metric, an indicator."""
+
     HIGHER = "higher", _("Higher is better")
     LOWER = "lower", _("Lower is better")
+
+    @property
+    def goal_lookup(self) -> str:
+        """How a value compares with its goal when the goal is reached."""
+        return GOAL_REACHED_LOOKUP[self]
+
+    def reached(self, value, goal) -> bool:
+        """The goal rule on two numbers (``goal_reached_q`` is the same rule in SQL)."""
+        return COMPARE[self.goal_lookup](value, goal)
+
+
+# The goal rule: «after» ≥ «goal» when higher is better, ≤ when lower is better.
+GOAL_REACHED_LOOKUP = {Direction.HIGHER: "gte", Direction.LOWER: "lte"}
+
+
+def goal_reached_q(prefix: str = "", *, value: str = "actual_value", goal: str = "target_value") -> models.Q:
+    """Rows whose ``value`` reached ``goal`` in their ``direction``, as a filter;
+    ``prefix`` reaches them through a relation (e.g. "metrics")."""
+    p = f"{prefix}__" if prefix else ""
+    q = models.Q()
+    for direction, lookup in GOAL_REACHED_LOOKUP.items():
+        q |= models.Q(**{f"{p}direction": direction, f"{p}{value}__{lookup}": models.F(f"{p}{goal}")})
+    return q
 
 
 class ProjectMetric(models.Model):
@@ -421,9 +470,7 @@ class ProjectMetric(models.Model):
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="metrics")
     name = models.CharField(_("metric"), max_length=300)
     unit = models.CharField(_("unit"), max_length=50)
-    direction = models.CharField(
-        _("direction"), max_length=10, choices=MetricDirection.choices, default=MetricDirection.LOWER
-    )
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.LOWER)
     baseline_value = models.DecimalField(_("before"), max_digits=14, decimal_places=2, null=True, blank=True)
     baseline_date = models.DateField(_("before: date"), null=True, blank=True)
     target_value = models.DecimalField(_("goal"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -461,17 +508,16 @@ class ProjectMetric(models.Model):
         """Did стало move in the good direction from было?"""
         if self.actual_value is None or self.baseline_value is None:
             return None
-        if self.direction == MetricDirection.HIGHER:
+        if self.direction == Direction.HIGHER:
             return self.actual_value > self.baseline_value
         return self.actual_value < self.baseline_value
 
     @property
     def goal_reached(self) -> bool | None:
+        """Did «after» reach the goal (None while either is missing)?"""
         if self.actual_value is None or self.target_value is None:
             return None
-        if self.direction == MetricDirection.HIGHER:
-            return self.actual_value >= self.target_value
-        return self.actual_value <= self.target_value
+        return Direction(self.direction).reached(self.actual_value, self.target_value)
 
 
 class SubmittedProject(Project):

@@ -19,18 +19,13 @@ class PilotSiteQuerySet(models.QuerySet):
         return self
 
     def active(self, on=None) -> PilotSiteQuerySet:
-        """Sites working on a date (today by default): the designating act is
-        not repealed or expired and the site's own period has not ended. The
-        same rule as ``PilotSite.closed_reason``, as one filter for counting."""
+        """Sites working on a date (today by default): the rule of
+        ``PilotSite.closed_reason`` as one filter (``PilotSite.active_q``)."""
         from django.utils import timezone
 
-        on = on or timezone.localdate()
-        return (
-            self.exclude(document__status="repealed")
-            .exclude(document__effective_until__lt=on)
-            .exclude(ends_on__lt=on)
-            .filter(starts_on__lte=on)
-        )
+        from projects.models import PilotSite
+
+        return self.filter(PilotSite.active_q(on or timezone.localdate()))
 
     def for_listing(self) -> PilotSiteQuerySet:
         """With everything a card shows, in a fixed number of queries:
@@ -173,21 +168,20 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(scope.organization_q("organization"))
 
 
-GOAL_REACHED_Q = models.Q(direction="higher", actual_value__gte=models.F("target_value")) | models.Q(
-    direction="lower", actual_value__lte=models.F("target_value")
-)
-
-
 class ProjectMetricQuerySet(models.QuerySet):
     def evaluable(self) -> ProjectMetricQuerySet:
         """Metrics with both a goal and an «after» value."""
         return self.filter(target_value__isnull=False, actual_value__isnull=False)
 
     def goal_reached(self) -> ProjectMetricQuerySet:
-        """Metrics whose стало reached the цель, in SQL (the same rule as
-        ``ProjectMetric.goal_reached``): for counting indicators at scale."""
-        return self.filter(GOAL_REACHED_Q)
+        """Metrics whose «after» reached the goal: ``ProjectMetric.goal_reached``
+        as a filter (``projects.models.goal_reached_q``)."""
+        from projects.models import goal_reached_q
+
+        return self.filter(goal_reached_q())
 
     def goal_missed(self) -> ProjectMetricQuerySet:
-        """Evaluable metrics whose стало did not reach the цель."""
-        return self.evaluable().exclude(GOAL_REACHED_Q)
+        """Evaluable metrics whose «after» did not reach the goal."""
+        from projects.models import goal_reached_q
+
+        return self.evaluable().exclude(goal_reached_q())

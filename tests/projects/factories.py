@@ -8,8 +8,8 @@ from decimal import Decimal
 import factory
 
 from projects.models import (
+    Direction,
     LeanTool,
-    MetricDirection,
     PilotSite,
     Project,
     ProjectMetric,
@@ -66,7 +66,7 @@ class MetricFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     name = "Время подготовки контрольной работы"
     unit = "мин"
-    direction = MetricDirection.LOWER
+    direction = Direction.LOWER
     baseline_value = Decimal("67")
     baseline_date = date(2023, 9, 1)
     target_value = Decimal("30")

@@ -3,30 +3,20 @@ the command line: the same checks as the web import, all rows or none."""
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.imports import import_preview, values_import
-from indicators.models import Period, PeriodKind
-
-PERIOD_CODE = re.compile(r"^(?P<year>\d{4})(?:-(?P<kind>[HQ])(?P<number>[1-4])|-(?P<next>\d{4}))?$")
+from indicators.models import Period
 
 
 def period_from_code(code: str) -> Period:
-    """2025, 2025-H1, 2025-Q3, 2025-2026 (academic year)."""
-    match = PERIOD_CODE.match(code.strip())
-    if not match:
-        raise CommandError(f"unknown period {code!r}: use 2025, 2025-H1, 2025-Q3 or 2025-2026")
-    year = int(match["year"])
-    if match["kind"]:
-        kind = PeriodKind.HALF if match["kind"] == "H" else PeriodKind.QUARTER
-        return Period.ensure(kind, year, int(match["number"]))
-    if match["next"]:
-        return Period.ensure(PeriodKind.ACADEMIC, year)
-    return Period.ensure(PeriodKind.YEAR, year)
+    """2025, 2025-H1, 2025-Q3, 2025-2026 (academic year): Period.ensure_code."""
+    try:
+        return Period.ensure_code(code)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
 
 
 class Command(BaseCommand):
