@@ -33,6 +33,13 @@ class DocumentsConfig(AppConfig):
         post_migrate.connect(ensure_default_kinds, sender=self, dispatch_uid="documents_default_kinds")
 
     @property
+    def home_blocks(self) -> list:
+        from documents.views import latest_documents_block
+        from leanedu.home import HomeBlock
+
+        return [HomeBlock("documents/_home_latest.html", latest_documents_block, position=10)]
+
+    @property
     def role_permissions(self) -> dict[str, list[str]]:
         from leanedu.roles import Role
 

@@ -15,6 +15,12 @@ from leanedu import uploads
 from leanedu.fragments import render_with_fragment
 
 
+def latest_documents_block(request: HttpRequest) -> dict:
+    """The home page's «Latest documents» (leanedu.home, registered in DocumentsConfig)."""
+    latest = Document.objects.visible_to(request.user).select_related("authority").order_by("-date_signed", "-pk")
+    return {"latest_documents": latest[:5]}
+
+
 @require_GET
 def document_list(request: HttpRequest) -> HttpResponse:
     def build() -> dict:

@@ -21,15 +21,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from leanedu.accessibility import COOKIE_MAX_AGE, COOKIE_NAME, A11ySettings
 from leanedu.context_processors import landing_url
 from leanedu.forms import LoginForm, SecondFactorForm
+from leanedu.home import render_home_blocks
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    from documents.models import Document
-
-    latest_documents = (
-        Document.objects.visible_to(request.user).select_related("authority").order_by("-date_signed", "-pk")[:5]
-    )
-    return render(request, "leanedu/home.html", {"latest_documents": latest_documents})
+    """The concept text and the blocks the apps register (leanedu.home)."""
+    return render(request, "leanedu/home.html", {"home_blocks": render_home_blocks(request)})
 
 
 def _database_ok() -> bool:
