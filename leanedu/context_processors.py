@@ -57,7 +57,7 @@ def site(request):
             "address": settings.BODY_ADDRESS,
             "phone": settings.BODY_PHONE,
             "dpo_name": settings.DPO_NAME,
-            "dpo_email": settings.DPO_EMAIL,
+            "dpo_email": settings.DPO_EMAIL or settings.OFFICE_EMAIL,
         },
         "PERSONAL_DATA_RETENTION": period_in_words(settings.PROPOSALS_ANONYMIZE_AFTER_DAYS),
     }

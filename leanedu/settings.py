@@ -433,7 +433,7 @@ BODY_ADDRESS = env.str("BODY_ADDRESS", default="457100, Челябинская �
 BODY_PHONE = env.str("BODY_PHONE", default="")
 # The person responsible for personal data processing (152-ФЗ, art. 22.1) and their address.
 DPO_NAME = env.str("DPO_NAME", default="Ответственный за организацию обработки персональных данных")
-DPO_EMAIL = env.str("DPO_EMAIL", default=OFFICE_EMAIL)
+DPO_EMAIL = env.str("DPO_EMAIL", default="")  # empty: OFFICE_EMAIL
 
 # --- «Решаем вместе» (proposals/conf.py reads these)
 PROPOSALS_RATE_LIMIT_PER_HOUR = env.int("PROPOSALS_RATE_LIMIT_PER_HOUR", default=5)
@@ -443,7 +443,7 @@ PROPOSALS_CONSENT_VERSION = env.str("PROPOSALS_CONSENT_VERSION", default="2026-0
 # Retention: personal data of closed proposals are removed after this many days.
 PROPOSALS_ANONYMIZE_AFTER_DAYS = env.int("PROPOSALS_ANONYMIZE_AFTER_DAYS", default=3 * 365)
 PROPOSALS_ANSWER_DAYS = env.int("PROPOSALS_ANSWER_DAYS", default=30)
-PROPOSALS_OFFICE_EMAIL = env.str("PROPOSALS_OFFICE_EMAIL", default=OFFICE_EMAIL)
+PROPOSALS_OFFICE_EMAIL = env.str("PROPOSALS_OFFICE_EMAIL", default="")  # empty: OFFICE_EMAIL
 PROPOSALS_FILES_ROOT = Path(env.str("PROPOSALS_FILES_ROOT", default=str(VAR_DIR / "private" / "proposals")))
 
 # --- demo data (`manage.py seed_demo`)
