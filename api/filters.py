@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-import re
-
 import django_filters
 from django.db.models import Q
 
 from documents.models import Document, DocumentStatus
-from indicators.models import PeriodKind, Target, Value, ValueStatus
+from indicators.models import PERIOD_CODE_RE, PeriodKind, Target, Value, ValueStatus, parse_period_code
 from leanedu.models import Organization, OrganizationKind
 from projects.forms import search_q
 from projects.models import PilotSite, PilotSiteLevel, Project, ProjectStage, ProjectStatus
 
-PERIOD_CODE = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{4}))?$")
+PERIOD_CODE = PERIOD_CODE_RE  # the schema documents it (api/views.py)
 
 
 def period_q(code: str, prefix: str = "period") -> Q | None:
     """A filter for a period code (2025, 2025-H1, 2025-Q3, 2025-2026) without a query; None if malformed."""
-    match = PERIOD_CODE.match((code or "").strip())
-    if not match:
+    try:
+        kind, year, number = parse_period_code(code)
+    except ValueError:
         return None
-    year, tail = int(match.group(1)), match.group(2)
     p = f"{prefix}__" if prefix else ""
-    if tail is None:
-        return Q(**{f"{p}kind": PeriodKind.YEAR, f"{p}year": year})
-    if tail[0] in "HQ":
-        kind = PeriodKind.HALF if tail[0] == "H" else PeriodKind.QUARTER
-        return Q(**{f"{p}kind": kind, f"{p}year": year, f"{p}number": int(tail[1:])})
-    if int(tail) != year + 1:
-        return None
-    return Q(**{f"{p}kind": PeriodKind.ACADEMIC, f"{p}year": year})
+    return Q(**{f"{p}kind": kind, f"{p}year": year, f"{p}number": number})
 
 
 def IdFilter(field_name: str, **kwargs):  # noqa: N802 — reads like the filter classes around it

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from indicators import conf
 from indicators.models import Indicator, Period, PeriodKind, SentReminder, Value, ValueStatus
-from leanedu.mail import queue_email
+from leanedu.mail import absolute_url, queue_email
 from leanedu.models import Membership, Organization
 from leanedu.roles import Role
 
@@ -108,10 +108,6 @@ def _claim(period: Period, organization: Organization | None, step: int) -> bool
     return True
 
 
-def _site(path: str) -> str:
-    return (getattr(settings, "SITE_URL", "") or "").rstrip("/") + path
-
-
 def reminders_send(*, today: datetime.date | None = None) -> int:
     """Send what is due today (for cron and the task worker); returns the
     number of e-mails queued. Safe to run any number of times a day."""
@@ -140,7 +136,7 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
                         f"нужно отправить на проверку значения целевых показателей за {period.label}.\n"
                         f"Не внесено: {item.missing}; в черновике или на доработке: {item.in_work}; "
                         f"всего нужно: {item.expected}.\n\n"
-                        f"Внести значения: {_site(reverse('indicators:entry'))}?organization={item.organization.pk}"
+                        f"Внести значения: {absolute_url(reverse('indicators:entry'))}?organization={item.organization.pk}"
                         f"&period={period.pk}\n"
                     ),
                 )

@@ -151,7 +151,8 @@ PERIOD_NUMBERS = {
     PeriodKind.QUARTER: (1, 2, 3, 4),
     PeriodKind.ACADEMIC: (0,),
 }
-PERIOD_CODE_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<letter>[HQ])(?P<number>\d)|-(?P<next>\d{4}))?$")
+# Also the API's documented pattern (OpenAPI): plain groups, valid in ECMAScript too.
+PERIOD_CODE_RE = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{4}))?$")
 
 
 def period_code(kind: str, year: int, number: int = 0) -> str:
@@ -163,10 +164,11 @@ def parse_period_code(code: str) -> tuple[str, int, int]:
     otherwise. Only a code that ``period_code`` writes back the same is valid."""
     match = PERIOD_CODE_RE.match((code or "").strip())
     if match:
-        year = int(match["year"])
-        number = int(match["number"] or 0)
-        kind = {"H": PeriodKind.HALF, "Q": PeriodKind.QUARTER}.get(match["letter"]) or (
-            PeriodKind.ACADEMIC if match["next"] else PeriodKind.YEAR
+        year, tail = int(match[1]), match[2] or ""
+        letter = tail[:1] if tail[:1] in ("H", "Q") else ""
+        number = int(tail[1:]) if letter else 0
+        kind = {"H": PeriodKind.HALF, "Q": PeriodKind.QUARTER}.get(letter) or (
+            PeriodKind.ACADEMIC if tail else PeriodKind.YEAR
         )
         if number in PERIOD_NUMBERS[kind] and period_code(kind, year, number) == code.strip():
             return kind, year, number
