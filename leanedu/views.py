@@ -61,10 +61,11 @@ def _writable(path: Path) -> bool:
 
 
 def _storage_ok() -> bool:
-    """Uploaded files (local folder or S3 bucket) and the proposals' private folder."""
+    """Uploaded files (local folder or S3 bucket) and the private folders apps
+    declare (``backup_roots()`` on their AppConfig: the proposals' attachments)."""
     from django.core.files.storage import FileSystemStorage, storages
 
-    from proposals.conf import files_root
+    from leanedu.backup import file_roots
 
     try:
         storage = storages["default"]
@@ -75,7 +76,8 @@ def _storage_ok() -> bool:
             media_ok = True
     except Exception:
         return False
-    return media_ok and _writable(files_root())
+    private = [path for name, path in file_roots().items() if name != "media"]
+    return media_ok and all(_writable(path) for path in private)
 
 
 @never_cache

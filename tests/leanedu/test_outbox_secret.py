@@ -19,6 +19,11 @@ from proposals.services import proposal_submit
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = "https://portal.example"
+
+
 def submit():
     return proposal_submit(
         author_name="Анна Петрова",
@@ -26,7 +31,6 @@ def submit():
         author_role=AuthorRole.PARENT,
         category=Category.LEARNING,
         text="Сделать запись в кружки через портал",
-        status_url=lambda token: f"https://portal.example/proposals/status/{token}/",
     )
 
 
