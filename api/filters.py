@@ -8,7 +8,7 @@ from django.db.models import Q
 from documents.models import Document, DocumentStatus
 from indicators.models import PERIOD_CODE_RE, PeriodKind, Target, Value, ValueStatus, parse_period_code
 from leanedu.models import Organization, OrganizationKind
-from projects.forms import search_q
+from projects.filters import EDUCATION_KINDS, search_q
 from projects.models import PilotSite, PilotSiteLevel, Project, ProjectStage, ProjectStatus
 
 PERIOD_CODE = PERIOD_CODE_RE  # the schema documents it (api/views.py)
@@ -68,9 +68,6 @@ class PilotSiteFilter(django_filters.FilterSet):
     def filter_active(self, queryset, name, value):
         active = PilotSite.objects.active().values("pk")
         return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)
-
-
-EDUCATION_KINDS = [(k, label) for k, label in OrganizationKind.choices if k not in ("region", "municipal")]
 
 
 class ProjectFilter(django_filters.FilterSet):

@@ -179,18 +179,7 @@ class MetricSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProjectMetric
-        fields = [
-            "name",
-            "unit",
-            "direction",
-            "baseline_value",
-            "baseline_date",
-            "target_value",
-            "actual_value",
-            "actual_date",
-            "change_percent",
-            "goal_reached",
-        ]
+        fields = [*ProjectMetric.ENTERED_FIELDS, "change_percent", "goal_reached"]
 
 
 class TransitionSerializer(serializers.ModelSerializer):

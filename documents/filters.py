@@ -5,7 +5,6 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from documents.models import Document, DocumentKind, DocumentStatus, Tag
 from leanedu.models import Organization
@@ -27,7 +26,7 @@ def _authorities(request):
 
 class DocumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=pgettext_lazy("registry", "Search"),
+        label=_("Search in titles, summaries and file texts"),
         method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words, number or date (15.03.2022)")}),
     )
@@ -58,9 +57,6 @@ class DocumentFilter(django_filters.FilterSet):
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["year"].extra["choices"] = [(y, y) for y in years]
-        for field in self.form.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -38,14 +38,10 @@ def document_list(request: HttpRequest) -> HttpResponse:
         ordering = filterset.ordering() if filterset.is_bound else ("-date_signed", "-pk")
         if ordering:
             documents = documents.order_by(*ordering)
-        page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
         return {
             "filter": filterset,
-            "page_obj": page,
+            "page": Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page")),
             "search_text": filterset.search_text if filterset.is_bound else "",
-            "query_string": query.urlencode(),
         }
 
     return render_with_fragment(

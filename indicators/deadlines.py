@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indicators import conf
 from indicators.models import Indicator, Period, PeriodKind, SentReminder, Value, ValueStatus
@@ -43,8 +45,13 @@ class Owed:
         return max(0, self.expected - self.approved - self.submitted - self.in_work)
 
     @property
+    def sent(self) -> int:
+        """Values submitted or approved."""
+        return self.approved + self.submitted
+
+    @property
     def delivered(self) -> bool:
-        return self.approved + self.submitted >= self.expected
+        return self.sent >= self.expected
 
     @property
     def due_on(self) -> datetime.date:
@@ -128,32 +135,25 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
                 to = addresses.get(item.organization.pk)
                 if not to or not _claim(period, item.organization, days_left):
                     continue
+                entry = f"{reverse('indicators:entry')}?organization={item.organization.pk}&period={period.pk}"
                 queue_email(
                     to=to,
-                    subject=f"Срок сдачи значений показателей за {period.label} — {period.due_on:%d.%m.%Y}",
-                    body=(
-                        f"{item.organization.short_name}: до {period.due_on:%d.%m.%Y} (осталось дней: {days_left}) "
-                        f"нужно отправить на проверку значения целевых показателей за {period.label}.\n"
-                        f"Не внесено: {item.missing}; в черновике или на доработке: {item.in_work}; "
-                        f"всего нужно: {item.expected}.\n\n"
-                        f"Внести значения: {absolute_url(reverse('indicators:entry'))}?organization={item.organization.pk}"
-                        f"&period={period.pk}\n"
+                    subject=gettext("Deadline for the indicator values for %(period)s — %(due)s")
+                    % {"period": period.label, "due": f"{period.due_on:%d.%m.%Y}"},
+                    body=render_to_string(
+                        "indicators/email/reminder.txt",
+                        {"item": item, "days_left": days_left, "entry_url": absolute_url(entry)},
                     ),
                 )
                 sent += 1
         if days_left == OFFICE_STEP:
             late = [o for o in owed(period, Organization.objects.all()) if not o.delivered]
             if late and _claim(period, None, OFFICE_STEP):
-                lines = "\n".join(
-                    f"— {o.organization.municipality.short_name if o.organization.municipality_id else ''}: "
-                    f"{o.organization.short_name} (отправлено {o.approved + o.submitted} из {o.expected})"
-                    for o in late
-                )
                 queue_email(
                     to=settings.OFFICE_EMAIL,
-                    subject=f"Не сдали значения показателей за {period.label} в срок ({period.due_on:%d.%m.%Y})",
-                    body=f"Организации, не отправившие все значения за {period.label} к {period.due_on:%d.%m.%Y}:\n\n"
-                    f"{lines}\n",
+                    subject=gettext("Indicator values for %(period)s not submitted in time (%(due)s)")
+                    % {"period": period.label, "due": f"{period.due_on:%d.%m.%Y}"},
+                    body=render_to_string("indicators/email/late.txt", {"period": period, "late": late}),
                 )
                 sent += 1
     return sent

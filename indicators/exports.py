@@ -47,16 +47,6 @@ FLAT_HEADER = [
     "Комментарий",
 ]
 
-OFFICIAL_HEADER = [
-    "№ п/п",
-    "Показатель",
-    "Единица измерения",
-    "Базовое значение",
-    "Целевое значение",
-    "Факт",
-    "% выполнения",
-]
-
 
 def ru_date(value: datetime.date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""

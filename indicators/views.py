@@ -499,8 +499,7 @@ def on_time(request: HttpRequest) -> HttpResponse:
         orgs = orgs.filter(municipality_id=int(municipality_id))
     rows = on_time_rates(orgs)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    query = urlencode({"municipality": municipality_id}) if municipality_id else ""
-    return render(request, "indicators/on_time.html", {"page": page, "query": query})
+    return render(request, "indicators/on_time.html", {"page": page})
 
 
 @staff_only

@@ -55,17 +55,7 @@ class PilotSiteAdmin(SimpleHistoryAdmin):
 class MetricInline(admin.TabularInline):
     model = ProjectMetric
     extra = 0
-    fields = [
-        "name",
-        "unit",
-        "direction",
-        "baseline_value",
-        "baseline_date",
-        "target_value",
-        "actual_value",
-        "actual_date",
-        "change",
-    ]
+    fields = [*ProjectMetric.ENTERED_FIELDS, "change"]
     readonly_fields = ["change"]
 
     @admin.display(description=_("change, %"))

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.contrib.postgres.search import SearchQuery
-from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from leanedu.models import Organization, OrganizationKind
+from leanedu.models import Organization
 from projects.models import (
     AttachmentKind,
     LeanTool,
     Project,
     ProjectMetric,
-    ProjectStage,
     TeamMember,
 )
 from projects.services import PASSPORT_FIELDS, RESULT_FIELDS
@@ -65,16 +62,7 @@ class ProjectForm(forms.ModelForm):
 class MetricForm(forms.ModelForm):
     class Meta:
         model = ProjectMetric
-        fields = [
-            "name",
-            "unit",
-            "direction",
-            "baseline_value",
-            "baseline_date",
-            "target_value",
-            "actual_value",
-            "actual_date",
-        ]
+        fields = ProjectMetric.ENTERED_FIELDS
         widgets = {"baseline_date": DateInput(), "actual_date": DateInput()}
 
 
@@ -122,61 +110,6 @@ class ReviewCommentForm(forms.Form):
     """The comment of an office action in the admin (return, approve)."""
 
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-
-
-def search_q(text: str) -> Q:
-    """Russian full-text search over the passport (GIN index), or the
-    organisation's name: «СОШ № 13» finds that school's projects."""
-    condition = Q(search_vector=SearchQuery(text, config="russian", search_type="websearch"))
-    org_ids = list(
-        Organization.objects.education().filter(short_name__icontains=text).values_list("pk", flat=True)[:200]
-    )
-    if org_ids:
-        condition |= Q(organization_id__in=org_ids)
-    return condition
-
-
-class ShowcaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    tool = forms.ModelChoiceField(
-        label=_("Lean tool"), queryset=LeanTool.objects.all(), required=False, empty_label=_("Any")
-    )
-    stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("Any"))] + ProjectStage.choices, required=False)
-    kind = forms.ChoiceField(
-        label=_("Kind of organisation"),
-        choices=[("", _("Any"))]
-        + [(k, label) for k, label in OrganizationKind.choices if k not in ("region", "municipal")],
-        required=False,
-    )
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Organization.objects.municipalities(), required=False, empty_label=_("Any")
-    )
-    replicable = forms.BooleanField(label=_("Standard solutions only"), required=False)
-    repeated = forms.BooleanField(label=_("Repeated in other organisations"), required=False)
-    # Set by the links on pilot-site cards: one organisation's projects.
-    organization = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-
-    def filter(self, qs):
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
-        if data["q"]:
-            qs = qs.filter(search_q(data["q"]))
-        if data["tool"]:
-            qs = qs.filter(tools=data["tool"])
-        if data["stage"]:
-            qs = qs.filter(stage=data["stage"])
-        if data["kind"]:
-            qs = qs.filter(organization__kind=data["kind"])
-        if data["municipality"]:
-            qs = qs.filter(organization__municipality=data["municipality"])
-        if data["replicable"]:
-            qs = qs.filter(is_replicable=True)
-        if data["repeated"]:
-            qs = qs.repeated_elsewhere()
-        if data["organization"]:
-            qs = qs.filter(organization_id=data["organization"])
-        return qs
 
 
 class ReplicateForm(forms.Form):

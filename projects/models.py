@@ -480,6 +480,19 @@ class ProjectMetric(models.Model):
     history = HistoricalRecords()
     objects = ProjectMetricQuerySet.as_manager()
 
+    #: What a person enters for a metric, in the order the forms, the back
+    #: office and the API show it (% change and «goal reached» are computed).
+    ENTERED_FIELDS = (
+        "name",
+        "unit",
+        "direction",
+        "baseline_value",
+        "baseline_date",
+        "target_value",
+        "actual_value",
+        "actual_date",
+    )
+
     wording = Noun(
         accusative=pgettext_lazy("accusative", "project metric"),
         genitive=pgettext_lazy("genitive", "project metric"),

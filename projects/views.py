@@ -23,6 +23,7 @@ from leanedu.fragments import render_with_fragment
 from leanedu.models import Organization
 from leanedu.scoping import user_scope
 from projects import conf
+from projects.filters import ShowcaseFilter
 from projects.forms import (
     AttachmentForm,
     MetricFormSet,
@@ -30,7 +31,6 @@ from projects.forms import (
     NewMetricFormSet,
     ProjectForm,
     ReplicateForm,
-    ShowcaseFilterForm,
     TeamFormSet,
 )
 from projects.materials import materials_zip
@@ -73,7 +73,6 @@ def pilot_site_list(request: HttpRequest) -> HttpResponse:
 
 def project_list(request: HttpRequest) -> HttpResponse:
     def build() -> dict:
-        form = ShowcaseFilterForm(request.GET or None)
         projects = (
             Project.objects.public()
             .select_related("organization", "organization__municipality")
@@ -91,11 +90,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
                 "organization__municipality__short_name",
             )
         )
-        projects = form.filter(projects) if form.is_bound else projects
-        page = Paginator(projects, conf.showcase_page_size()).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        return {"form": form, "page": page, "query": query.urlencode(), "filtered": form.is_bound}
+        filterset = ShowcaseFilter(request.GET or None, queryset=projects)
+        page = Paginator(filterset.qs, conf.showcase_page_size()).get_page(request.GET.get("page"))
+        return {"filter": filterset, "page": page, "filtered": filterset.is_bound}
 
     return render_with_fragment(
         request,

@@ -1,7 +1,8 @@
 """The public proposal form: validation, abuse checks and file cleaning.
 
-Accessibility: every invalid field gets ``aria-invalid`` and is described by
-its error message (``aria-describedby``); the template adds an error summary."""
+Accessibility: rendered by crispy-bootstrap5, each field carries what Django
+gives it: ``aria-invalid`` when invalid, ``aria-describedby`` naming its help
+text and its error message; the template adds an error summary."""
 
 from __future__ import annotations
 
@@ -146,31 +147,6 @@ class ProposalForm(forms.Form):
             self.initial["started"] = sign_started()
         self.too_fast = False
         self.spam = False
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_helptext"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            bound = self[name]
-            widget = self.fields[name].widget
-            widget.attrs["aria-invalid"] = "true"
-            widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-            described = [f"{bound.auto_id}_error"]
-            if self.fields[name].help_text:
-                described.append(f"{bound.auto_id}_helptext")
-            widget.attrs["aria-describedby"] = " ".join(described)
 
     def clean_organization(self):
         pk = self.cleaned_data["organization"]

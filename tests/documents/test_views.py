@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def titles(response) -> list[str]:
-    return [doc.title for doc in response.context["page_obj"].object_list]
+    return [doc.title for doc in response.context["page"].object_list]
 
 
 @pytest.fixture

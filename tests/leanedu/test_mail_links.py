@@ -5,7 +5,7 @@ request that happened to trigger it, never a bare path)."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,10 +14,13 @@ from django.core import mail
 from django.test.signals import template_rendered
 from django.utils import timezone
 
+from indicators.deadlines import reminders_send
+from indicators.models import IndicatorLevel, Method
 from projects.models import ProjectStatus
 from projects.services import TRANSITIONS
 from proposals import services as proposals
 from proposals.models import RejectReason
+from tests.indicators.factories import IndicatorFactory, quarter
 from tests.projects.factories import ReadyProjectFactory
 from tests.proposals.factories import ProposalFactory
 
@@ -47,8 +50,9 @@ def rendered():
 
 
 def send_every_mail(school_a, office, coordinator_a, settings):
-    """Each mail of each workflow once: the projects' six transitions and the
-    proposals' submission, answer, refusal, conversion and overdue digest."""
+    """Each mail of each workflow once: the projects' six transitions, the
+    proposals' submission, answer, refusal, conversion and overdue digest, and
+    the indicators' reminder and late list."""
     steps = [
         ("submit", ProjectStatus.DRAFT, {"actor": coordinator_a}),
         ("return", ProjectStatus.SUBMITTED, {"actor": office, "comment": "Уточните цель."}),
@@ -76,6 +80,14 @@ def send_every_mail(school_a, office, coordinator_a, settings):
     assert late
     proposals.overdue_digest_send(actor=None)
 
+    # Indicators: a coordinator's reminder before the deadline, the office's late list after it.
+    IndicatorFactory(level=IndicatorLevel.ORGANIZATION, method=Method.ENTERED)
+    q1 = quarter(2025, 1)
+    q1.deadline = date(2025, 4, 10)
+    q1.save()
+    assert reminders_send(today=q1.deadline - timedelta(days=3)) == 1
+    assert reminders_send(today=q1.deadline + timedelta(days=1)) == 1
+
 
 def test_every_mail_is_a_template_and_every_link_starts_with_site_url(
     school_a, office, coordinator_a, settings, rendered, django_capture_on_commit_callbacks
@@ -93,5 +105,5 @@ def test_every_mail_is_a_template_and_every_link_starts_with_site_url(
         assert all(link.startswith(SITE + "/") for link in links), (message.subject, links)
         assert not BARE_PATH.findall(message.body), (message.subject, message.body)
         with_links += bool(links)
-    # submitted (office), five decisions (coordinators), the proposal's status link
-    assert with_links >= 7
+    # submitted (office), five decisions (coordinators), the proposal's status link, the reminder
+    assert with_links >= 8
