@@ -9,8 +9,8 @@ from datetime import date, datetime
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 # What the services write as a change reason (English keys kept in the data).
@@ -63,6 +63,8 @@ def human_reason(model, reason: str | None) -> str:
 
 class HumanHistoryHelper(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
+        if change.field == "password":  # a password hash is nobody's business, even hashed
+            return gettext("(hidden)")
         try:
             model_field = self.model._meta.get_field(change.field)
         except Exception:  # noqa: BLE001
