@@ -17,6 +17,14 @@ class IndicatorsConfig(AppConfig):
         coordinator = view + ["indicators.add_value", "indicators.change_value"]
         return {Role.OFFICE: crud, Role.ADMIN: crud, Role.OFFICIAL: view, Role.COORDINATOR: coordinator}
 
+    def ready(self) -> None:
+        # The roll-up tables have no Meta names (no migration for a label): the
+        # permissions list in the control panel names them in Russian.
+        from indicators.models import Fact, Summary
+
+        Fact._meta.verbose_name = Fact._meta.verbose_name_plural = _("roll-up of approved values by organisation")
+        Summary._meta.verbose_name = Summary._meta.verbose_name_plural = _("roll-up of approved values, totals")
+
     def periodic_jobs(self):
         """Deadline reminders in the morning (run_periodic morning; never one twice)."""
         from indicators.deadlines import reminders_send

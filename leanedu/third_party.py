@@ -95,10 +95,9 @@ def _axes() -> None:
 def _link_rows() -> None:
     """The rows of the project's many-to-many links (a document's tags…), as
     the delete pages list them: «Связь: документ — тег», not «Document_tags object»."""
-    project_apps = {"auth", "leanedu", "documents", "projects", "indicators", "proposals", "api", "opendata"}
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
-        if not meta.auto_created or meta.app_label not in project_apps:
+        if not meta.auto_created:
             continue
         left, right = (f for f in meta.fields if f.is_relation)
         meta.verbose_name = _link_name(left.related_model, right.related_model)
@@ -139,13 +138,6 @@ def _permission_str(self) -> str:
     return f"{_subject(model)}: {label or gettext(self.name)}"
 
 
-def _internal_tables() -> None:
-    from indicators.models import Fact, Summary
-
-    Fact._meta.verbose_name = Fact._meta.verbose_name_plural = _("roll-up of approved values by organisation")
-    Summary._meta.verbose_name = Summary._meta.verbose_name_plural = _("roll-up of approved values, totals")
-
-
 def install() -> None:
     from django.contrib.auth.models import Permission
 
@@ -159,5 +151,4 @@ def install() -> None:
     if apps.is_installed("axes"):
         _axes()
     _link_rows()
-    _internal_tables()
     Permission.__str__ = _permission_str
