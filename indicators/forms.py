@@ -53,6 +53,7 @@ class ImportForm(forms.Form):
     approve = forms.BooleanField(label=_("Approve the imported values at once"), required=False)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_import_%s")  # on the reports page beside the period filter's id_period
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = _periods()
 

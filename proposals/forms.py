@@ -141,7 +141,8 @@ class ProposalForm(forms.Form):
         self.fields["attachments"].widget.attrs["accept"] = "image/jpeg,image/png,application/pdf"
         self.fields["author_name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel"})
+        self.fields["phone"].widget.input_type = "tel"  # one type attribute, not text and tel
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
             self.initial["started"] = sign_started()

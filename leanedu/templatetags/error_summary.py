@@ -51,6 +51,9 @@ def entries_of(*items) -> list[dict]:
                 entries += _form_entries(subform, prefix=f"{name} {number}: " if name else f"{number}: ")
         elif isinstance(item, forms.BaseForm) and item.is_bound:
             entries += _form_entries(item)
+            if item.errors:  # the summary takes the focus: no field claims it too (one autofocus a page)
+                for field in item.fields.values():
+                    field.widget.attrs.pop("autofocus", None)
     return entries
 
 
