@@ -1,9 +1,10 @@
 """E-mail through an outbox: queue in the caller's transaction, deliver by a
 task after commit, retry what failed.
 
-With the immediate task backend (development, tests) delivery happens right
-after the commit in the same process; with the database backend
-(production) a worker sends it. Either way the row is saved first.
+With the immediate task backend (tests) delivery happens right after the
+commit in the same process; with the database backend (the default) the task
+row is written in the caller's transaction, beside the e-mail, and a worker
+sends it. Either way the row is saved first.
 
 A secret part of a message (a proposal's status link) never lies in the
 outbox in plain text: the body holds ``SECRET_PLACEHOLDER`` where it goes, the
@@ -91,9 +92,23 @@ def queue_email(*, to: str | list[str], subject: str, body: str, secret: str = "
         for address in recipients
         if address
     ]
-    for mail in mails:
-        transaction.on_commit(lambda pk=mail.pk: _enqueue(pk))
+    if _queue_in_this_database():
+        # The task row is written in the caller's transaction: it commits (or
+        # rolls back) with the e-mail, and the request pays one commit, not two.
+        # The worker cannot see it before the commit.
+        for mail in mails:
+            deliver_email.enqueue(mail.pk)
+    else:
+        for mail in mails:
+            transaction.on_commit(lambda pk=mail.pk: _enqueue(pk))
     return mails
+
+
+def _queue_in_this_database() -> bool:
+    """Tasks go to django-tasks-db's table, in the database the outbox is in."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(deliver_email.get_backend(), DatabaseBackend)
 
 
 def _enqueue(mail_id: int) -> None:

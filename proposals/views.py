@@ -4,24 +4,32 @@ Views stay thin: validate, call a service, redirect."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from leanedu.client_ip import client_ip
+from leanedu.fragments import TIMEOUT as FRAGMENT_TIMEOUT
+from leanedu.fragments import versions
 from leanedu.scoping import user_scope
 from proposals import conf
-from proposals.forms import ProposalForm
+from proposals.forms import ProposalForm, sign_started
 from proposals.models import Proposal, ProposalAttachment, hash_token
 from proposals.services import proposal_submit
 
@@ -90,17 +98,47 @@ def new(request: HttpRequest) -> HttpResponse:
     else:
         raw = request.GET.get("municipality", "")
         form = ProposalForm(municipality_id=int(raw) if raw.isdigit() else None)
-    return render(
-        request,
-        "proposals/new.html",
-        {
-            "form": form,
-            "gosuslugi_url": GOSUSLUGI_FEEDBACK_URL,
-            "consent_version": conf.consent_version(),
-            "answer_days": conf.answer_days(),
-        },
-        status=status,
-    )
+    context = {
+        "form": form,
+        "gosuslugi_url": GOSUSLUGI_FEEDBACK_URL,
+        "consent_version": conf.consent_version(),
+        "answer_days": conf.answer_days(),
+    }
+    return render(request, "proposals/new.html", {"fragment": form_fragment(request, form, context)}, status=status)
+
+
+# Placeholders for the two per-visitor values of the cached form: the CSRF token
+# and the signed time stamp (letters only, so escaping leaves them alone).
+CSRF_SLOT = "csrfslotQx7fK2"
+STARTED_SLOT = "startedslotQx7fK2"
+
+
+def form_fragment(request: HttpRequest, form: ProposalForm, context: dict) -> str:
+    """The form as HTML. An empty form is the same for every visitor but for
+    the CSRF token and the time stamp, so it is rendered once per municipality,
+    language and version of the organisations (the choice lists) and cached;
+    those two values are put in per request. A form with errors is rendered
+    as it is."""
+    if form.is_bound:
+        return render_to_string("proposals/_new_form.html", context, request)
+    token = versions(["organizations"])
+    key = None
+    html = None
+    if token is not None:
+        # The form's other inputs: the consent text's version and deadline, and
+        # the operator's name and retention period from the settings.
+        texts = [context["consent_version"], context["answer_days"], settings.BODY_NAME]
+        texts.append(settings.PROPOSALS_ANONYMIZE_AFTER_DAYS)
+        digest = hashlib.sha1(repr(texts).encode()).hexdigest()[:16]
+        key = f"fragment:proposals-new:{get_language()}:{token}:{form.municipality_id or ''}:{digest}"
+        html = cache.get(key)
+    if html is None:
+        form.initial["started"] = STARTED_SLOT
+        html = render_to_string("proposals/_new_form.html", {**context, "csrf_token": CSRF_SLOT}, request)
+        if key is not None:
+            cache.set(key, html, FRAGMENT_TIMEOUT)
+    # The two values are a token and a signature (letters, digits, "-_:"): nothing to escape.
+    return mark_safe(html.replace(CSRF_SLOT, get_token(request), 1).replace(STARTED_SLOT, sign_started(), 1))  # noqa: S308
 
 
 @never_cache

@@ -42,3 +42,16 @@ def test_region_seed_adds_municipalities_with_organisations(settings):
     assert Organization.objects.filter(municipality__in=synthetic).exclude(pk__in=synthetic).count() == 15
     call_command("seed_demo", region=3, orgs_per_municipality=5, quiet_accounts=True)
     assert Organization.objects.filter(municipality__in=synthetic).exclude(pk__in=synthetic).count() == 15
+
+
+def test_seed_demo_ends_with_analyze_so_the_planner_knows_the_tables(monkeypatch):
+    # A server may run with autovacuum off: without ANALYZE the planner would
+    # take the freshly filled tables for empty ones.
+    from django.db import connection
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-123")
+    call_command("seed_demo", quiet_accounts=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Organization._meta.db_table])
+        (estimated,) = cursor.fetchone()
+    assert estimated == Organization.objects.count()

@@ -30,3 +30,16 @@ def test_mail_waits_in_the_queue_until_the_worker_runs(database_queue):
 
     assert [m.subject for m in mail.outbox] == ["Новое предложение"]
     assert OutgoingEmail.objects.get().status == OutgoingEmail.Status.SENT
+
+
+def test_the_task_row_is_written_in_the_same_transaction_as_the_mail(database_queue):
+    # One commit for the request, and a rolled-back write leaves neither the
+    # e-mail nor a task that would look for it.
+    from django_tasks_db.models import DBTaskResult
+
+    with transaction.atomic():
+        queue_email(to="office@example.org", subject="Новое предложение", body="РВ-2026-00002")
+        assert DBTaskResult.objects.count() == 1  # before the commit: no on_commit hook needed
+        transaction.set_rollback(True)
+    assert DBTaskResult.objects.count() == 0
+    assert not OutgoingEmail.objects.exists()

@@ -198,3 +198,23 @@ def test_the_links_follow_the_setting_not_the_request(client, settings, form_dat
     assert link.startswith("https://lean.example.org/proposals/status/")
     thanks = client.get(response["Location"]).content.decode()
     assert link.removeprefix("https://lean.example.org") in thanks  # the same status page, at the visitor's address
+
+
+def test_the_cached_empty_form_gives_every_visitor_their_own_token_and_time_stamp(
+    school_a, municipality, form_data, django_capture_on_commit_callbacks, settings
+):
+    from django.test import Client
+
+    settings.PROPOSALS_MIN_FILL_SECONDS = 0
+    hidden = re.compile(r'name="(csrfmiddlewaretoken|started)" value="([^"]+)"')
+    visitors = [Client(enforce_csrf_checks=True, REMOTE_ADDR=f"198.51.100.{i}") for i in (21, 22)]
+    pages = [visitor.get(URL, {"municipality": municipality.pk}) for visitor in visitors]
+    fields = [dict(hidden.findall(page.content.decode())) for page in pages]
+    assert fields[0]["csrfmiddlewaretoken"] != fields[1]["csrfmiddlewaretoken"]
+    assert fields[0]["started"] != fields[1]["started"]
+    for page in pages:  # the page around it is the same, school list included
+        assert school_a.short_name in page.content.decode()
+        assert "slotQx7fK2" not in page.content.decode()
+    for visitor, values in zip(visitors, fields, strict=True):
+        submit(visitor, form_data, django_capture_on_commit_callbacks, **values)
+    assert Proposal.objects.count() == 2

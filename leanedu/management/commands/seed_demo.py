@@ -12,7 +12,7 @@ import time
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from leanedu.demo import SeedContext
 
@@ -50,5 +50,11 @@ class Command(BaseCommand):
                     started = time.monotonic()
                     module.seed_region(ctx)
                     ctx.log(f"{module.__name__} (region): {time.monotonic() - started:.1f} s")
+        # Fresh statistics for the planner: a server may run with autovacuum off,
+        # and until the first ANALYZE PostgreSQL plans these tables as empty.
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        ctx.log(f"ANALYZE: {time.monotonic() - started:.1f} s")
         if not quiet_accounts:
             ctx.print_accounts()
