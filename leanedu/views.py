@@ -74,6 +74,9 @@ def _storage_ok() -> bool:
         else:
             storage.exists("healthz-probe")  # one request to the bucket
             media_ok = True
+        private_files = storages["private"]  # proposal attachments: the bucket's private prefix when on S3
+        if not isinstance(private_files, FileSystemStorage):
+            private_files.exists("healthz-probe")
     except Exception:
         return False
     private = [path for name, path in file_roots().items() if name != "media"]

@@ -318,3 +318,21 @@ def test_office_staff_cannot_delete_proposals(office):
     proposal = ProposalFactory()
     with pytest.raises(PermissionDenied):
         proposal_delete(actor=office, proposal=proposal)
+
+
+def test_attachments_go_through_the_private_storage_alias(office, client, settings):
+    # What S3-compatible storage (or any other) gets when STORAGES["private"]
+    # names it: the upload lands there and the office's download reads it back.
+    from django.core.files.storage import InMemoryStorage, storages
+
+    settings.STORAGES = {**settings.STORAGES, "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    private = storages["private"]
+    assert isinstance(private, InMemoryStorage)
+    proposal = ProposalFactory()
+    attachment = ProposalAttachment(proposal=proposal, original_name="plan.png", content_type="image/png", size=10)
+    attachment.file.save("plan.png", ContentFile(png_bytes()), save=False)
+    attachment.save()
+    assert private.exists(attachment.file.name)
+    response = login(office).get(f"/proposals/attachments/{attachment.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == png_bytes()
