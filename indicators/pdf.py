@@ -12,7 +12,13 @@ TH/TD with the header cells scoped to their columns (group rows: a row
 header). Page numbers and the repeated header rows are pagination artifacts.
 fpdf2 tags only images and links by itself, so the structure elements are
 written here; each serialises itself in one string, since a region's report
-holds hundreds of thousands of cells."""
+holds hundreds of thousands of cells.
+
+A region's report is ≈42,000 rows on ≈1,550 pages, so a table row is drawn
+in one go: its borders, and its cells' text operators as fpdf2's ``text()``
+writes them (the same bytes), with each distinct text encoded for the font
+once (``ReportPDF.shown``) and appended to the page in one write instead of
+three ``_out`` calls and a font encoding per cell."""
 
 from __future__ import annotations
 
@@ -21,7 +27,9 @@ import tempfile
 from decimal import Decimal
 
 from fpdf import FPDF
-from fpdf.structure_tree import StructElem, StructureTreeBuilder
+from fpdf.enums import TextMode
+from fpdf.output import OutputProducer
+from fpdf.structure_tree import NumberTree, StructElem, StructureTreeBuilder
 from fpdf.syntax import PDFObject
 
 from indicators.official import COMPLETENESS_HEADER, HEADER, OfficialReport, decimals_of
@@ -38,6 +46,7 @@ LINE = 3.9
 PAD = 1.2
 WIDTHS = [10.0, 17.0, 126.0, 24.0, 25.0, 25.0, 25.0, 25.0]
 COMPLETENESS_WIDTHS = [12.0, 85.0, 120.0, 30.0, 30.0]
+_SHOWN_LIMIT = 200_000  # distinct (font, text) pairs kept encoded
 FILLS = {"total": (201, 211, 227), "subtotal": (228, 233, 241), "organization": (244, 244, 244)}
 
 
@@ -68,13 +77,109 @@ class _Elem(StructElem):
         return "\n".join(parts)
 
 
+class _RowShape:
+    """What a table row's cells are (tag, scope, number of text lines each):
+    shared by every row of the same shape, so a row stores three numbers."""
+
+    __slots__ = ("cells", "size", "lines", "owners")
+
+    def __init__(self, cells: tuple[tuple[str, str, int], ...]) -> None:
+        self.cells = [
+            (f"/S /{tag}", f"\n/A << /O /Table /Scope /{scope} >>" if scope else "", n) for tag, scope, n in cells
+        ]
+        self.size = 1 + len(cells)  # the TR and its cells
+        self.lines = sum(n for _tag, _scope, n in cells)
+        # The cell (its index) each of the row's marked-content ids belongs to.
+        self.owners = [i for i, (_tag, _scope, n) in enumerate(cells) for _line in range(n)]
+
+
+class _Row(PDFObject):
+    """A table row's structure elements in one object: the TR and its TH/TD
+    cells, numbered consecutively (as fpdf2 would number the elements of a
+    depth-first walk) and written as the same ``N 0 obj … endobj`` blocks
+    ``_Elem`` writes. A region's report has ≈42,000 rows: one small object
+    each instead of nine elements with their lists."""
+
+    __slots__ = ("parent", "pg", "first_mcid", "shape", "producer")
+
+    def __init__(self, parent, pg, first_mcid: int, shape: _RowShape) -> None:
+        super().__init__()
+        self.parent, self.pg, self.first_mcid, self.shape = parent, pg, first_mcid, shape
+        self.producer = None
+
+    def cell_ref(self, index: int) -> str:
+        return f"{self.id + 1 + index} 0 R"
+
+    def serialize(self, obj_dict=None, _security_handler=None) -> str:
+        tr, pg = self.id, f"/Pg {self.pg.ref}"
+        cells = self.shape.cells
+        kids = " ".join(f"{tr + 1 + i} 0 R" for i in range(len(cells)))
+        blocks = [f"{tr} 0 obj\n<<\n/Type /StructElem\n/S /TR\n/P {self.parent.ref}\n/K [{kids}]\n{pg}\n>>\nendobj"]
+        mcid = self.first_mcid
+        for i, (tag, scope, n) in enumerate(cells):
+            mcids = " ".join(str(m) for m in range(mcid, mcid + n))
+            mcid += n
+            blocks.append(
+                f"{tr + 1 + i} 0 obj\n<<\n/Type /StructElem\n{tag}\n/P {tr} 0 R\n/K [{mcids}]\n{pg}{scope}\n>>\nendobj"
+            )
+        # Each element is an object of its own in the cross-reference table:
+        # bufferize() noted where the first begins, the others follow it.
+        offsets = self.producer.offsets
+        at = offsets[tr]
+        for i, block in enumerate(blocks[:-1]):
+            at += len(block) + 1  # ASCII: characters are bytes; "\n" between objects
+            offsets[tr + 1 + i] = at
+        return "\n".join(blocks)
+
+
+class _ParentTree(NumberTree):
+    """fpdf2's parent tree, whose entries may also be ``_Row``s (one per row,
+    standing for its marked-content ids in order)."""
+
+    __slots__ = ()
+
+    def serialize(self, obj_dict=None, _security_handler=None) -> str:
+        def refs(entries):
+            for entry in entries:
+                if isinstance(entry, _Row):
+                    yield from (entry.cell_ref(i) for i in entry.shape.owners)
+                else:
+                    yield entry.ref
+
+        nums = "\n".join(f"{spid} [{chr(10).join(refs(entries))}]" for spid, entries in self.nums.items())
+        return PDFObject.serialize(self, {"/Nums": f"[{nums}]"})
+
+
+class _Producer(OutputProducer):
+    """fpdf2's output, numbering a ``_Row`` as the elements it stands for."""
+
+    def _add_structure_tree(self):
+        builder = self.fpdf.struct_builder
+        if builder.empty():
+            return None
+        root = None
+        for pdf_obj in builder:
+            if root is None:
+                root = pdf_obj
+            if isinstance(pdf_obj, _Row):
+                pdf_obj.id = self.obj_id + 1
+                pdf_obj.producer = self
+                self.obj_id += pdf_obj.shape.size
+                self.pdf_objs.append(pdf_obj)
+            else:
+                self._add_pdf_obj(pdf_obj, "structure_tree")
+        return root
+
+
 class _Tree(StructureTreeBuilder):
     """A nested structure tree (fpdf2's own is flat: Document → Figure/Link)."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.struct_tree_root.parent_tree = _ParentTree()
         self.next_mcid: dict[int, int] = {}
         self.count = 0
+        self.shapes: dict[tuple, _RowShape] = {}
 
     def element(self, parent, struct_type: str, pdf: FPDF, scope: str = "") -> _Elem:
         parent = parent or self.doc_struct_elem
@@ -97,6 +202,27 @@ class _Tree(StructureTreeBuilder):
         self.struct_tree_root.parent_tree.nums[spid].append(elem)
         return mcid
 
+    def row(self, parent, pdf: FPDF, cells: tuple[tuple[str, str, int], ...]) -> int:
+        """A table row (TR and its cells) on the current page; ``cells`` are
+        (tag, scope, number of text lines). Returns the first of the row's
+        marked-content ids (consecutive, cell by cell)."""
+        shape = self.shapes.get(cells)
+        if shape is None:
+            shape = self.shapes[cells] = _RowShape(cells)
+        page = pdf.page
+        first = self.next_mcid.get(page, 0)
+        row = _Row(parent, pdf.pages[page], first, shape)
+        parent.k.append(row)
+        self.count += shape.size
+        if shape.lines:
+            spid = self.spid_per_page_number.get(page)
+            if spid is None:
+                spid = self.spid_per_page_number[page] = len(self.spid_per_page_number)
+                pdf.pages[page].struct_parents = spid
+            self.next_mcid[page] = first + shape.lines
+            self.struct_tree_root.parent_tree.nums[spid].append(row)
+        return first
+
     def empty(self) -> bool:
         return self.count == 0
 
@@ -108,7 +234,8 @@ class _Tree(StructureTreeBuilder):
         while stack:
             elem = stack.pop()
             yield elem
-            stack.extend(kid for kid in reversed(elem.k) if isinstance(kid, StructElem))
+            if isinstance(elem, StructElem):
+                stack.extend(kid for kid in reversed(elem.k) if isinstance(kid, StructElem | _Row))
 
 
 def number_text(value, decimals: int) -> str:
@@ -136,6 +263,8 @@ class ReportPDF(FPDF):
         self.alias_nb_pages("{nb}")
         self._widths: dict[tuple[str, str], float] = {}
         self._wrapped: dict[tuple[str, float, str], list[str]] = {}
+        self._shown: dict[tuple[int, str], str] = {}
+        self._column_xs: dict[tuple[float, ...], tuple] = {}
         self.columns = WIDTHS
         self.header_cells = HEADER
         self.repeat_header = False
@@ -167,6 +296,27 @@ class ReportPDF(FPDF):
             lines.append(current)
             self._wrapped[key] = lines
         return lines
+
+    def shown(self, text: str) -> str:
+        """``(…) Tj`` of ``text`` in the current font, as fpdf2's ``text()``
+        writes it; encoded (glyphs picked for the subset) once per font and text."""
+        key = (self.current_font.i, text)
+        shown = self._shown.get(key)
+        if shown is None:
+            if len(self._shown) >= _SHOWN_LIMIT:
+                self._shown.clear()
+            shown = self._shown[key] = self.current_font.encode_text(text)
+        return shown
+
+    def plain_text_state(self) -> bool:
+        """True when ``text()`` would write nothing but the text operator (no
+        colour change, rendering mode, underline or quad points): then
+        ``body_row`` may write the same bytes itself."""
+        return (
+            self.fill_color == self.text_color
+            and self.text_mode == TextMode.FILL
+            and not (self.underline or self.strikethrough or self._record_text_quad_points)
+        )
 
     # --- marking ------------------------------------------------------------------------
 
@@ -240,32 +390,86 @@ class ReportPDF(FPDF):
 
     def _box(self, height: float, fill=None) -> None:
         """The row's borders (and fill) as one artifact."""
+        self._out(self._box_ops(height, fill))
+
+    def _box_ops(self, height: float, fill=None) -> str:
         k, top = self.k, (PAGE_H - self.y) * self.k
         bottom = top - height * k
+        top_s, bottom_s = f"{top:.2f}", f"{bottom:.2f}"
+        columns = tuple(self.columns)
+        xs = self._column_xs.get(columns)
+        if xs is None:  # the vertical lines' abscissas, formatted once per table
+            x, xs = MARGIN, []
+            for w in [0.0, *columns]:
+                x += w
+                xs.append(f"{x * k:.2f}")
+            xs = self._column_xs[columns] = (
+                xs,
+                f"{MARGIN * k:.2f}",
+                f"{sum(columns) * k:.2f}",
+                f"{(MARGIN + sum(columns)) * k:.2f}",
+            )
+        xs, left, total, right = xs
         ops = ["/Artifact BMC q 0.4 G 0.2 w"]
         if fill:
             ops.append(f"{fill[0] / 255:.3f} {fill[1] / 255:.3f} {fill[2] / 255:.3f} rg")
-            ops.append(f"{MARGIN * k:.2f} {bottom:.2f} {sum(self.columns) * k:.2f} {height * k:.2f} re f")
-        x = MARGIN
-        for w in [0.0, *self.columns]:
-            x += w
-            ops.append(f"{x * k:.2f} {top:.2f} m {x * k:.2f} {bottom:.2f} l")
-        right = (MARGIN + sum(self.columns)) * k
-        ops.append(
-            f"{MARGIN * k:.2f} {top:.2f} m {right:.2f} {top:.2f} l {MARGIN * k:.2f} {bottom:.2f} m {right:.2f} {bottom:.2f} l S Q EMC"
-        )
-        self._out(" ".join(ops))
+            ops.append(f"{left} {bottom_s} {total} {height * k:.2f} re f")
+        ops.extend(f"{x} {top_s} m {x} {bottom_s} l" for x in xs)
+        ops.append(f"{left} {top_s} m {right} {top_s} l {left} {bottom_s} m {right} {bottom_s} l S Q EMC")
+        return " ".join(ops)
 
     def body_row(self, body, cells: list[tuple[str, str, str]], fill=None, style: str = "") -> None:
         """One row: ``cells`` as (text, align, tag) per column; the text wraps."""
-        self.set_font(FONT, style, SIZE)
+        if self.font_style != style or self.font_size_pt != SIZE:
+            self.set_font(FONT, style, SIZE)
         wrapped = [
             self.wrap(text, w - 2 * PAD, style) if text else []
             for (text, _align, _tag), w in zip(cells, self.columns, strict=True)
         ]
         height = max(1, *(len(lines) for lines in wrapped)) * LINE + 2 * PAD
         self.ensure_room(height)
-        self.set_font(FONT, style, SIZE)
+        if self.font_style != style or self.font_size_pt != SIZE:  # a new page's footer changed it
+            self.set_font(FONT, style, SIZE)
+        if not self.plain_text_state():
+            self._body_row_slow(body, cells, wrapped, height, fill, style)
+            return
+        out = [self._box_ops(height, fill)]
+        font_pending = not self.current_font_is_set_on_page
+        mcid = self.tree.row(
+            body,
+            self,
+            tuple(
+                (tag, "Row" if tag == "TH" else "", len(lines))
+                for (_t, _a, tag), lines in zip(cells, wrapped, strict=True)
+            ),
+        )
+        k, h, top, width_of, shown = self.k, self.h, self.y, self.width_of, self.shown
+        x = MARGIN
+        for (_text, align, tag), lines, w in zip(cells, wrapped, self.columns, strict=True):
+            for n, line in enumerate(lines):
+                if align == "R":
+                    cx = x + w - PAD - width_of(line, style)
+                elif align == "C":
+                    cx = x + (w - width_of(line, style)) / 2
+                else:
+                    cx = x + PAD
+                y = top + PAD + (n + 1) * LINE - 0.9
+                # What tagged_text() writes: the mark, text()'s operators, the end.
+                out.append(f"/{tag} <</MCID {mcid}>> BDC")
+                mcid += 1
+                if font_pending:  # text() selects the font on a new page first
+                    out.append(self._set_font_for_page(self.current_font, self.font_size_pt))
+                    font_pending = False
+                out.append(f"BT {cx * k:.2f} {(h - y) * k:.2f} Td {shown(line)} ET")
+                out.append("EMC")
+            x += w
+        contents = self.pages[self.page].contents
+        contents.extend("\n".join(out).encode("latin-1"))
+        contents.append(0x0A)
+        self.y += height
+
+    def _body_row_slow(self, body, cells, wrapped, height: float, fill, style: str) -> None:
+        """``body_row`` through fpdf2's ``text()`` (any text state)."""
         self._box(height, fill)
         row = self.tree.element(body, "TR", self)
         x = MARGIN
@@ -309,6 +513,7 @@ def _wrap_plain(pdf: FPDF, text: str, width: float) -> list[str]:
 
 
 def _report_rows(report: OfficialReport):
+    units: dict[int, str] = {}  # get_unit_display() goes through gettext: once per indicator
     for line in report.lines():
         if line.kind != "indicator":
             empty = ("", "L", "TD")
@@ -316,12 +521,15 @@ def _report_rows(report: OfficialReport):
             continue
         indicator = line.indicator
         d = decimals_of(indicator)
+        unit = units.get(indicator.pk)
+        if unit is None:
+            unit = units[indicator.pk] = str(indicator.get_unit_display())
         yield (
             [
                 (str(line.number), "C", "TD"),
                 (indicator.code, "C", "TD"),
                 (indicator.name, "L", "TD"),
-                (str(indicator.get_unit_display()), "C", "TD"),
+                (unit, "C", "TD"),
                 (number_text(line.baseline, d), "R", "TD"),
                 (number_text(line.target, d), "R", "TD"),
                 (number_text(line.fact, d), "R", "TD"),
@@ -370,7 +578,7 @@ def official_pdf(report: OfficialReport) -> str:
     pdf.table(COMPLETENESS_HEADER, COMPLETENESS_WIDTHS, _completeness_rows(report))
     handle = tempfile.NamedTemporaryFile(suffix=".pdf", delete=False)
     handle.close()
-    pdf.output(handle.name)
+    pdf.output(handle.name, output_producer_class=_Producer)
     return handle.name
 
 
