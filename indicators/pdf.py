@@ -46,7 +46,10 @@ LINE = 3.9
 PAD = 1.2
 WIDTHS = [10.0, 17.0, 126.0, 24.0, 25.0, 25.0, 25.0, 25.0]
 COMPLETENESS_WIDTHS = [12.0, 85.0, 120.0, 30.0, 30.0]
-_SHOWN_LIMIT = 200_000  # distinct (font, text) pairs kept encoded
+# The caches of measured, wrapped and encoded texts are emptied when full: names
+# repeat (and come back at once), while most figures are seen once, and a whole
+# region's distinct figures would otherwise stay in memory to the end.
+_CACHE_LIMIT = 20_000
 FILLS = {"total": (201, 211, 227), "subtotal": (228, 233, 241), "organization": (244, 244, 244)}
 
 
@@ -277,6 +280,8 @@ class ReportPDF(FPDF):
         if width is None:
             if self.font_style != style:
                 self.set_font(FONT, style, SIZE)
+            if len(self._widths) >= _CACHE_LIMIT:
+                self._widths.clear()
             width = self._widths[key] = self.get_string_width(text)
         return width
 
@@ -294,6 +299,8 @@ class ReportPDF(FPDF):
                 else:
                     current, used = (f"{current} {word}" if current else word), (used + space + w if current else w)
             lines.append(current)
+            if len(self._wrapped) >= _CACHE_LIMIT:
+                self._wrapped.clear()
             self._wrapped[key] = lines
         return lines
 
@@ -303,7 +310,7 @@ class ReportPDF(FPDF):
         key = (self.current_font.i, text)
         shown = self._shown.get(key)
         if shown is None:
-            if len(self._shown) >= _SHOWN_LIMIT:
+            if len(self._shown) >= _CACHE_LIMIT:
                 self._shown.clear()
             shown = self._shown[key] = self.current_font.encode_text(text)
         return shown
