@@ -304,7 +304,11 @@ def seed(ctx) -> None:
     created = 0
     for row in PROJECTS:
         created += _seed_project(row, tools, office)
-    ctx.log(f"projects: {len(LEAN_TOOLS)} lean tools, {len(PILOT_SITES)} pilot sites, {created} new projects")
+    repeated = _seed_replications(office)
+    ctx.log(
+        f"projects: {len(LEAN_TOOLS)} lean tools, {len(PILOT_SITES)} pilot sites, {created} new projects, "
+        f"{repeated} new replications"
+    )
 
 
 def _seed_tools() -> dict[str, LeanTool]:
@@ -425,6 +429,112 @@ def _seed_project(row, tools, office) -> int:
     if status in (ProjectStatus.COMPLETED, ProjectStatus.IN_PROGRESS):
         _attach_photos(project, done=status == ProjectStatus.COMPLETED)
     return 1
+
+
+# Standard solutions repeated in other schools («Повторить у себя»), so that
+# BT-19 and the source's card show something in the demo: (source organisation,
+# source title, the organisation that repeats it, approval date of the copy,
+# its status). Approvals in 2024, 2025 and 2026 give each year its own count.
+REPLICATIONS = [
+    (
+        "МАОУ «СОШ № 13»",
+        "Сокращение времени подготовки контрольных работ",
+        "МОУ «СОШ № 15»",
+        date(2024, 10, 7),
+        ProjectStatus.COMPLETED,
+    ),
+    (
+        "МАОУ «СОШ № 13»",
+        "Сокращение времени подготовки контрольных работ",
+        "МОУ «Гимназия № 23»",
+        date(2025, 2, 17),
+        ProjectStatus.IN_PROGRESS,
+    ),
+    ("МОУ «Лицей № 17»", "5S в кабинете химии", "МОУ «СОШ № 7»", date(2025, 9, 15), ProjectStatus.IN_PROGRESS),
+    (
+        "МДОУ «Детский сад № 4»",
+        "Адаптация ребёнка к детскому саду без стресса",
+        "МДОУ «Детский сад № 16»",
+        date(2026, 3, 2),
+        ProjectStatus.APPROVED,
+    ),
+    ("МОУ «Лицей № 17»", "5S в кабинете химии", "МОУ «СОШ № 10»", None, ProjectStatus.SUBMITTED),
+]
+
+
+def _seed_replications(office) -> int:
+    """Copies of standard solutions, made as «Повторить у себя» makes them
+    (title, passport, tools, metrics without values, linked to the source),
+    then submitted and approved on the dates above."""
+    from projects.services import project_create_draft
+
+    created = 0
+    for source_org, title, org_name, approved_on, status in REPLICATIONS:
+        source = Project.objects.filter(organization__short_name=source_org, title=title, is_replicable=True).first()
+        organization = Organization.objects.filter(short_name=org_name).first()
+        if (
+            source is None
+            or organization is None
+            or Project.objects.filter(source=source, organization=organization).exists()
+        ):
+            continue
+        copy = project_create_draft(
+            actor=None,
+            organization=organization,
+            title=source.title,
+            problem=source.problem,
+            goal=source.goal,
+            process=source.process,
+            process_first_step=source.process_first_step,
+            process_last_step=source.process_last_step,
+            customer_group=source.customer_group,
+            risks=source.risks,
+            tools=list(source.tools.all()),
+        )
+        Project.objects.filter(pk=copy.pk).update(source=source)
+        for metric in source.metrics.all():
+            ProjectMetric.objects.create(project=copy, name=metric.name, unit=metric.unit, direction=metric.direction)
+        path = [ProjectStatus.SUBMITTED]
+        if status != ProjectStatus.SUBMITTED:
+            path.append(ProjectStatus.APPROVED)
+        if status in (ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED):
+            path.append(ProjectStatus.IN_PROGRESS)
+        if status == ProjectStatus.COMPLETED:
+            path.append(ProjectStatus.COMPLETED)
+        day = approved_on or timezone.localdate()
+        dated = {
+            ProjectStatus.SUBMITTED: day - timedelta(days=14),
+            ProjectStatus.APPROVED: day,
+            ProjectStatus.IN_PROGRESS: day + timedelta(days=7),
+            ProjectStatus.COMPLETED: day + timedelta(days=150),
+        }
+        previous = ProjectStatus.DRAFT
+        for step in path:
+            transition = ProjectTransition.objects.create(
+                project=copy,
+                from_status=previous,
+                to_status=step,
+                actor=None if step == ProjectStatus.SUBMITTED else office,
+            )
+            if dated[step] < timezone.localdate():
+                at = timezone.make_aware(datetime.combine(dated[step], time(11, 0)))
+                ProjectTransition.objects.filter(pk=transition.pk).update(created_at=at)
+            previous = step
+        Project.objects.filter(pk=copy.pk).update(
+            status=status,
+            stage={
+                ProjectStatus.COMPLETED: ProjectStage.CONSOLIDATION,
+                ProjectStatus.IN_PROGRESS: ProjectStage.IMPLEMENTATION,
+            }.get(status, ProjectStage.PREPARATION),
+            submitted_at=timezone.make_aware(datetime.combine(dated[ProjectStatus.SUBMITTED], time(11, 0))),
+            planned_start=dated[ProjectStatus.IN_PROGRESS] if status != ProjectStatus.SUBMITTED else None,
+            actual_start=dated[ProjectStatus.IN_PROGRESS]
+            if status in (ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
+            else None,
+            actual_end=dated[ProjectStatus.COMPLETED] if status == ProjectStatus.COMPLETED else None,
+        )
+        created += 1
+    return created
 
 
 def _attach_photos(project: Project, *, done: bool) -> None:
