@@ -12,7 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# BENCH_CODE_ROOT: the checkout whose code a benchmark measures (default: this one).
+ROOT = Path(os.environ.get("BENCH_CODE_ROOT") or Path(__file__).resolve().parent.parent)
 
 
 def setup_django(suffix: str = "bench") -> None:

@@ -1,6 +1,17 @@
 """Indicators at region scale: exports, import and the dashboard.
 
-    .venv/bin/python bench/bench_indicators.py
+    .venv/bin/python bench/bench_indicators.py                 # everything
+    .venv/bin/python bench/bench_indicators.py --only exports  # XLSX ÷ COPY, stock ÷ ours, memory
+    .venv/bin/python bench/bench_indicators.py --only official # the official report, XLSX and PDF
+    BENCH_BEFORE=/work/main .venv/bin/python bench/bench_indicators.py --only exports
+
+``--only`` measures a region already seeded (a full run seeds it). With
+``BENCH_BEFORE`` (another checkout of the project, e.g. ``main`` before a
+change) every figure of ours is measured interleaved with that tree's code on
+the same database, round by round. Every figure is printed with the load
+average of the machine at that moment (``os.getloadavg()``) and, beside wall
+seconds, the CPU seconds of the measuring process (``time.process_time``):
+on a shared machine CPU seconds move far less than wall seconds.
 
 Seeds a synthetic region (45 municipalities × 45 organisations × 20
 indicators × 20 quarters ≈ 810,000 values) into the benchmark database, then
@@ -19,7 +30,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# BENCH_CODE_ROOT: measure another checkout's code (see BENCH_BEFORE) with this script.
+sys.path.insert(0, os.environ.get("BENCH_CODE_ROOT") or str(Path(__file__).resolve().parent.parent))
 
 from bench._common import row, setup_django  # noqa: E402
 
@@ -39,6 +51,44 @@ class Sink:
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def backend_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend (a
+    local server whose /proc we may read), else None. A COPY's work is the
+    server's: on a shared machine CPU seconds compare where wall seconds
+    (the server at nice 0, the benchmark at nice 10) do not."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class Clock:
+    """Wall seconds, this process's CPU seconds and its database backend's."""
+
+    def __init__(self):
+        self.db = backend_cpu()
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def stop(self) -> dict:
+        db = backend_cpu()
+        out = {"seconds": time.perf_counter() - self.wall, "cpu": time.process_time() - self.cpu}
+        if db is not None and self.db is not None:
+            out["db_cpu"] = db - self.db
+        return out
+
+
+def load() -> str:
+    return "load " + "/".join(f"{n:.1f}" for n in os.getloadavg())
 
 
 def whole_range_period():
@@ -76,12 +126,12 @@ def task_csv(size: str) -> dict:
 
     values, period = values_for(size)
     before = rss_mb()
-    started = time.perf_counter()
+    clock = Clock()
     sink, lines = Sink(), 0
     for chunk in csv_stream(values, period):
         sink.write(chunk)
         lines += chunk.count(b"\r\n")
-    return {"seconds": time.perf_counter() - started, "rows": lines - 1, "bytes": sink.size, "rss0": before}
+    return {**clock.stop(), "rows": lines - 1, "bytes": sink.size, "rss0": before}
 
 
 COPY_SQL = """
@@ -106,12 +156,12 @@ def task_copy(size: str) -> dict:
 
     _values, period = values_for(size)
     before = rss_mb()
-    started = time.perf_counter()
+    clock = Clock()
     sink = Sink()
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(COPY_SQL.format(start=period.starts_on, end=period.ends_on), sink)
         rows = cursor.cursor.rowcount
-    return {"seconds": time.perf_counter() - started, "rows": rows, "bytes": sink.size, "rss0": before}
+    return {**clock.stop(), "rows": rows, "bytes": sink.size, "rss0": before}
 
 
 def task_xlsx(size: str) -> dict:
@@ -119,12 +169,55 @@ def task_xlsx(size: str) -> dict:
 
     values, period = values_for(size)
     before = rss_mb()
-    started = time.perf_counter()
+    clock = Clock()
     path = flat_xlsx(values, period)
-    seconds = time.perf_counter() - started
+    times = clock.stop()
     size_bytes = os.path.getsize(path)
     os.unlink(path)
-    return {"seconds": seconds, "bytes": size_bytes, "rss0": before, "rows": values.within(period).count()}
+    return {**times, "bytes": size_bytes, "rss0": before, "rows": values.within(period).count()}
+
+
+def task_xlsx_public(size: str) -> dict:
+    """The same flat file through xlsxwriter's public API only (``write_row``
+    with a format per cell, constant_memory, inline strings): what our fast
+    path (indicators/xlsx.py, xlsxwriter internals) is measured against."""
+    import tempfile
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from indicators.exports import FLAT_HEADER, _formats, _title, _workbook, flat_rows
+
+    values, period = values_for(size)
+    before = rss_mb()
+    clock = Clock()
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
+    handle.close()
+    workbook = _workbook(handle.name)
+    fmt = _formats(workbook)
+    sheet = workbook.add_worksheet("Значения")
+    _title(sheet, fmt, "Значения целевых показателей", period, timezone.localdate())
+    sheet.write_row(4, 0, FLAT_HEADER, fmt["header"])
+    sheet.freeze_panes(5, 0)
+    text, number, integer = fmt["text"], fmt["number"], fmt["int"]
+    formats = [text, text, integer, text, text, text, text, text, text, number, text, text]
+    r = 4
+    with transaction.atomic():
+        for r, row in enumerate(flat_rows(values, period), start=5):  # noqa: B007
+            row[9] = float(row[9])
+            for col, (value, cell_format) in enumerate(zip(row, formats, strict=True)):
+                if value is None or value == "":
+                    sheet.write_blank(r, col, None, cell_format)
+                elif isinstance(value, str):
+                    sheet.write_string(r, col, value, cell_format)
+                else:
+                    sheet.write_number(r, col, value, cell_format)
+    sheet.autofilter(4, 0, r, len(FLAT_HEADER) - 1)
+    workbook.close()
+    times = clock.stop()
+    size_bytes = os.path.getsize(handle.name)
+    os.unlink(handle.name)
+    return {**times, "bytes": size_bytes, "rss0": before, "rows": r - 4}
 
 
 def _official(kind: str, scope: str) -> dict:
@@ -147,18 +240,22 @@ def _official(kind: str, scope: str) -> dict:
             or Organization.objects.municipalities().order_by("pk").first()
         )
     before = rss_mb()
-    started = time.perf_counter()
+    clock = Clock()
     report = official_report(office, period, municipality)
     path = (official_xlsx if kind == "xlsx" else official_pdf)(report)
-    seconds = time.perf_counter() - started
+    times = clock.stop()
     size_bytes = os.path.getsize(path)
     pages = None
     if kind == "pdf":
-        from pypdf import PdfReader
+        # The page count from the page tree near the file's start (fpdf2 writes it
+        # first): reading the whole file with pypdf would add its size to the peak RSS.
+        import re
 
-        pages = len(PdfReader(path).pages)
+        with open(path, "rb") as handle:
+            found = re.search(rb"/Count (\d+)\s*/Kids", handle.read(1 << 20))
+        pages = int(found.group(1)) if found else None
     os.unlink(path)
-    return {"seconds": seconds, "bytes": size_bytes, "rss0": before, "pages": pages}
+    return {**times, "bytes": size_bytes, "rss0": before, "pages": pages}
 
 
 def task_official(scope: str) -> dict:
@@ -179,10 +276,10 @@ def task_stock_xlsx(size: str) -> dict:
     values, period = values_for(size)
     queryset = values.within(period).select_related("indicator", "period", "organization", "reviewed_by")
     before = rss_mb()
-    started = time.perf_counter()
+    clock = Clock()
     dataset = ValueResource().export(queryset=queryset)
     data = XLSX().export_data(dataset)
-    return {"seconds": time.perf_counter() - started, "bytes": len(data), "rss0": before, "rows": len(dataset)}
+    return {**clock.stop(), "bytes": len(data), "rss0": before, "rows": len(dataset)}
 
 
 def task_import(rows: str) -> dict:
@@ -280,6 +377,7 @@ TASKS = {
     "csv": task_csv,
     "copy": task_copy,
     "xlsx": task_xlsx,
+    "xlsx_public": task_xlsx_public,
     "official": task_official,
     "official_pdf": task_official_pdf,
     "stock_xlsx": task_stock_xlsx,
@@ -295,16 +393,39 @@ def worker(task: str, arg: str, suffix: str) -> None:
     print("RESULT " + json.dumps(result))
 
 
-def run(task: str, arg: str, suffix: str = "bench") -> dict:
+BEFORE = os.environ.get("BENCH_BEFORE", "")
+
+
+def run(task: str, arg: str, suffix: str = "bench", tree: str = "") -> dict:
+    """``task`` in a fresh subprocess (its own peak RSS); ``tree``: another
+    checkout whose code (``indicators``…) this script measures instead of ours."""
     env = dict(os.environ, DATABASE_URL=ORIGINAL_URL) if ORIGINAL_URL else dict(os.environ)
     env.pop("LEANEDU_EMBEDDED_DB", None)
+    env.pop("BENCH_CODE_ROOT", None)
+    if tree:
+        env["BENCH_CODE_ROOT"] = str(Path(tree).resolve())
     done = subprocess.run(
         [sys.executable, __file__, "--worker", task, arg, suffix], capture_output=True, text=True, env=env
     )
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
-            return json.loads(line[7:])
+            result = json.loads(line[7:])
+            result["load"] = load()
+            return result
     raise SystemExit(f"{task} {arg} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+
+
+def secs(result: dict) -> str:
+    cpu = f", CPU {result['cpu']:.2f} s" if "cpu" in result else ""
+    db = f" + database {result['db_cpu']:.2f} s" if "db_cpu" in result else ""
+    return f"{result['seconds']:.2f} s{cpu}{db}"
+
+
+def total_cpu(result: dict) -> float | None:
+    """CPU seconds of the measuring process and its database backend together."""
+    if "cpu" not in result or "db_cpu" not in result:
+        return None
+    return result["cpu"] + result["db_cpu"]
 
 
 def seed(suffix: str, region: int | None) -> float:
@@ -319,7 +440,122 @@ def seed(suffix: str, region: int | None) -> float:
     return time.perf_counter() - started
 
 
+def spread(ratios) -> str:
+    return f"{min(ratios):.2f} / {statistics.median(ratios):.2f}×"
+
+
+def exports_section(rounds: int) -> None:
+    print(
+        f"\n== one year (2025): CSV and XLSX ÷ PostgreSQL COPY of the same rows, measured in the same round "
+        f"({rounds} rounds; the machine is shared, so ratios are given as min / median)"
+    )
+    csv_ratios, xlsx_ratios, stock_ratios, public_ratios, before_ratios = [], [], [], [], []
+    cpu_ratios: dict[str, list[float]] = {"XLSX": [], "before": [], "public": [], "stock": []}
+
+    def cpu_ratio(name: str, result: dict, base: dict) -> None:
+        if total_cpu(result) and total_cpu(base):
+            cpu_ratios[name].append(total_cpu(result) / total_cpu(base))
+
+    for n in range(rounds):
+        copy_year, csv_year, xlsx_year = run("copy", "year"), run("csv", "year"), run("xlsx", "year")
+        csv_ratios.append(csv_year["seconds"] / copy_year["seconds"])
+        xlsx_ratios.append(xlsx_year["seconds"] / copy_year["seconds"])
+        cpu_ratio("XLSX", xlsx_year, copy_year)
+        print(
+            f"round {n + 1}: COPY {copy_year['rows']} rows {secs(copy_year)} ({copy_year['load']}) | "
+            f"CSV {csv_year['rows']} rows {secs(csv_year)} ({csv_year['load']}) | "
+            f"XLSX {xlsx_year['rows']} rows {secs(xlsx_year)}, peak RSS {xlsx_year['peak_rss_mb']:.0f} MB, "
+            f"{xlsx_year['bytes'] / 1e6:.1f} MB ({xlsx_year['load']})"
+        )
+        if BEFORE:
+            old = run("xlsx", "year", tree=BEFORE)
+            before_ratios.append(old["seconds"] / copy_year["seconds"])
+            cpu_ratio("before", old, copy_year)
+            print(f"   before ({BEFORE}): XLSX {secs(old)}, peak RSS {old['peak_rss_mb']:.0f} MB ({old['load']})")
+        if n == 0:  # the public API path takes ten times ours: one round
+            public = run("xlsx_public", "year")
+            cpu_ratio("public", public, xlsx_year)
+            public_ratios.append(public["seconds"] / xlsx_year["seconds"])
+            print(
+                f"   the same file through xlsxwriter's public API: {secs(public)}, "
+                f"peak RSS {public['peak_rss_mb']:.0f} MB ({public['load']})"
+            )
+        if n < 2:  # the stock export takes half a minute or more: two rounds are enough
+            stock_year = run("stock_xlsx", "year")
+            cpu_ratio("stock", stock_year, xlsx_year)
+            stock_ratios.append(stock_year["seconds"] / xlsx_year["seconds"])
+            print(
+                f"   stock django-import-export XLSX {secs(stock_year)}, "
+                f"peak RSS {stock_year['peak_rss_mb']:.0f} MB ({stock_year['load']})"
+            )
+
+    def cpu(name: str) -> str:
+        return f"; CPU seconds (process + database): {spread(cpu_ratios[name])}" if cpu_ratios[name] else ""
+
+    print(f"CSV ÷ COPY, wall: {spread(csv_ratios)} (target ≤ 1.3×)")
+    print(f"XLSX ÷ COPY, wall: {spread(xlsx_ratios)}{cpu('XLSX')} (target ≤ 4×)")
+    if before_ratios:
+        print(f"XLSX ÷ COPY before ({BEFORE}), wall: {spread(before_ratios)}{cpu('before')}")
+    print(f"xlsxwriter public API ÷ ours, wall: {spread(public_ratios)}{cpu('public')}")
+    print(f"stock XLSX ÷ ours, wall: {spread(stock_ratios)}{cpu('stock')} (target ≥ 12×)")
+
+
+def official_section(rounds: int) -> None:
+    print(f"\n== the official report of 2025 (what an official signs), {rounds} rounds, min / median")
+    for task, label in (("official", "XLSX"), ("official_pdf", "PDF")):
+        for scope in ("municipality", "region"):
+            trees = [("", "now")] + ([(BEFORE, "before")] if BEFORE else [])
+            for tree, name in trees:
+                results = [run(task, scope, tree=tree) for _ in range(rounds)]
+                walls = [r["seconds"] for r in results]
+                cpus = [r["cpu"] for r in results if "cpu" in r]
+                dbs = [r["db_cpu"] for r in results if "db_cpu" in r]
+                peak = max(r["peak_rss_mb"] for r in results)
+                pages = f", {results[0]['pages']} pages" if results[0].get("pages") else ""
+                print(
+                    row(
+                        f"official report {label}, {'one municipality' if scope == 'municipality' else 'whole region'}"
+                        + (f" ({name})" if BEFORE else ""),
+                        f"wall {min(walls):.2f} / {statistics.median(walls):.2f} s",
+                        f"CPU {min(cpus):.2f} / {statistics.median(cpus):.2f} s" if cpus else "CPU —",
+                        f"database CPU {min(dbs):.2f} / {statistics.median(dbs):.2f} s" if dbs else "database CPU —",
+                        f"peak RSS {peak:.0f} MB",
+                        f"{results[0]['bytes'] / 1e6:.1f} MB{pages}",
+                        "; ".join(r["load"] for r in results),
+                    )
+                )
+
+
+def memory_section() -> None:
+    print("\n== peak memory at ≈100,000 vs ≈800,000 rows")
+    for task in ("csv", "xlsx"):
+        small, large = run(task, "subset"), run(task, "all")
+        rows_small = small.get("rows")
+        rows_large = large.get("rows")
+        growth = (large["peak_rss_mb"] - small["peak_rss_mb"]) / small["peak_rss_mb"] * 100
+        print(
+            row(
+                task.upper(),
+                f"{rows_small} rows: {small['seconds']:.1f} s, peak RSS {small['peak_rss_mb']:.0f} MB ({small['load']})",
+                f"{rows_large} rows: {large['seconds']:.1f} s, peak RSS {large['peak_rss_mb']:.0f} MB ({large['load']})",
+                f"growth {growth:+.1f} % (target within 20 %)",
+            )
+        )
+
+
 def main() -> None:
+    rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
+    if "--only" in sys.argv:
+        section = sys.argv[sys.argv.index("--only") + 1]
+        if section == "exports":
+            exports_section(rounds)
+            memory_section()
+        elif section == "official":
+            official_section(rounds)
+        else:
+            raise SystemExit(f"unknown section {section!r}: exports or official")
+        return
+
     print("== seeding: demo database, then the region (45 municipalities × 45 organisations)")
     seed("benchdemo", None)
     print(f"region seed (idempotent; first run inserts ≈810,000 values): {seed('bench', 45):.1f} s")
@@ -332,64 +568,13 @@ def main() -> None:
                 f"{suffix}: {d['values']} values",
                 f"dashboard {d['dashboard_queries']} queries, {d['dashboard_seconds'] * 1000:.0f} ms",
                 f"indicator page {d['detail_queries']} queries, {d['detail_seconds'] * 1000:.0f} ms",
+                d["load"],
             )
         )
 
-    rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
-    print(
-        f"\n== one year (2025): CSV and XLSX ÷ PostgreSQL COPY of the same rows, measured in the same round "
-        f"({rounds} rounds; the machine is shared, so ratios are given as min / median)"
-    )
-    csv_ratios, xlsx_ratios, stock_ratios = [], [], []
-    for n in range(rounds):
-        copy_year, csv_year, xlsx_year = run("copy", "year"), run("csv", "year"), run("xlsx", "year")
-        csv_ratios.append(csv_year["seconds"] / copy_year["seconds"])
-        xlsx_ratios.append(xlsx_year["seconds"] / copy_year["seconds"])
-        line = (
-            f"round {n + 1}: COPY {copy_year['rows']} rows {copy_year['seconds']:.2f} s | "
-            f"CSV {csv_year['rows']} rows {csv_year['seconds']:.2f} s, peak RSS {csv_year['peak_rss_mb']:.0f} MB | "
-            f"XLSX {xlsx_year['rows']} rows {xlsx_year['seconds']:.2f} s, peak RSS {xlsx_year['peak_rss_mb']:.0f} MB"
-        )
-        if n < 2:  # the stock export takes half a minute: two rounds are enough
-            stock_year = run("stock_xlsx", "year")
-            stock_ratios.append(stock_year["seconds"] / xlsx_year["seconds"])
-            line += f" | stock django-import-export XLSX {stock_year['seconds']:.1f} s"
-        print(line)
-
-    def spread(ratios):
-        return f"{min(ratios):.2f} / {statistics.median(ratios):.2f}×"
-
-    print(f"CSV ÷ COPY: {spread(csv_ratios)} (target ≤ 1.3×)")
-    print(f"XLSX ÷ COPY: {spread(xlsx_ratios)} (target ≤ 4×)")
-    print(f"stock XLSX ÷ ours: {spread(stock_ratios)} (target ≥ 12×)")
-    print("\n== the official report of 2025 (what an official signs)")
-    for task, label in (("official", "XLSX"), ("official_pdf", "PDF")):
-        for scope in ("municipality", "region"):
-            result = run(task, scope)
-            pages = f", {result['pages']} pages" if result.get("pages") else ""
-            print(
-                row(
-                    f"official report {label}, {'one municipality' if scope == 'municipality' else 'whole region'}",
-                    f"{result['seconds']:.2f} s",
-                    f"peak RSS {result['peak_rss_mb']:.0f} MB",
-                    f"{result['bytes'] / 1e6:.1f} MB{pages}",
-                )
-            )
-
-    print("\n== peak memory at ≈100,000 vs ≈800,000 rows")
-    for task in ("csv", "xlsx"):
-        small, large = run(task, "subset"), run(task, "all")
-        rows_small = small.get("rows")
-        rows_large = large.get("rows")
-        growth = (large["peak_rss_mb"] - small["peak_rss_mb"]) / small["peak_rss_mb"] * 100
-        print(
-            row(
-                task.upper(),
-                f"{rows_small} rows: {small['seconds']:.1f} s, peak RSS {small['peak_rss_mb']:.0f} MB",
-                f"{rows_large} rows: {large['seconds']:.1f} s, peak RSS {large['peak_rss_mb']:.0f} MB",
-                f"growth {growth:+.1f} % (target within 20 %)",
-            )
-        )
+    exports_section(rounds)
+    official_section(rounds)
+    memory_section()
 
     print("\n== import of 50,000 values (rolled back afterwards)")
     imp = run("import", "50000")
@@ -399,6 +584,7 @@ def main() -> None:
             f"preview {imp['preview_seconds']:.1f} s",
             f"apply {imp['apply_seconds']:.1f} s",
             f"errors {imp['errors']}, created {imp['created']}",
+            imp["load"],
         )
     )
 
