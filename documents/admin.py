@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin, ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from documents import services
@@ -26,6 +26,7 @@ from documents.models import (
 )
 from documents.resources import DocumentResource
 from documents.uploads import check_upload
+from leanedu.admin_rules import RuledAdminMixin
 from leanedu.spreadsheets import SafeCSV, SafeXLSX
 
 
@@ -58,7 +59,7 @@ class DocumentFileInlineForm(forms.ModelForm):
         return cleaned
 
 
-class DocumentFileInline(admin.TabularInline):
+class DocumentFileInline(RuledAdminMixin, admin.TabularInline):
     model = DocumentFile
     form = DocumentFileInlineForm
     extra = 1
@@ -76,7 +77,7 @@ class DocumentFileInline(admin.TabularInline):
         return f"{version.original_name} ({status})"
 
 
-class OutgoingRelationInline(admin.TabularInline):
+class OutgoingRelationInline(RuledAdminMixin, admin.TabularInline):
     model = DocumentRelation
     fk_name = "source"
     extra = 1
@@ -86,7 +87,7 @@ class OutgoingRelationInline(admin.TabularInline):
     verbose_name_plural = _("this document refers to")
 
 
-class IncomingRelationInline(admin.TabularInline):
+class IncomingRelationInline(RuledAdminMixin, admin.TabularInline):
     model = DocumentRelation
     fk_name = "target"
     extra = 0
@@ -128,7 +129,7 @@ class DocumentAdminForm(forms.ModelForm):
 
 
 @admin.register(Document)
-class DocumentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class DocumentAdmin(RuledAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = DocumentAdminForm
     resource_classes = [DocumentResource]
     formats = [SafeCSV, SafeXLSX]
@@ -153,9 +154,6 @@ class DocumentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         (None, {"fields": ["kind", "authority", "authority_genitive", "number", "date_signed", "title", "summary"]}),
         (_("Status and publication"), {"fields": ["status", "effective_from", "effective_until", "is_public", "tags"]}),
     ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         return ["status"] if obj is not None else []
@@ -309,8 +307,9 @@ class DocumentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         self._transition(request, queryset, DocumentStatus.AMENDED)
 
 
+# Reference lists are exported, not imported: rows come through their change page.
 @admin.register(DocumentKind)
-class DocumentKindAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class DocumentKindAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
     formats = [SafeCSV, SafeXLSX]
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
@@ -319,14 +318,14 @@ class DocumentKindAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(ImportExportModelAdmin):
+class TagAdmin(RuledAdminMixin, ExportMixin, admin.ModelAdmin):
     formats = [SafeCSV, SafeXLSX]
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class DocumentFileVersionInline(admin.TabularInline):
+class DocumentFileVersionInline(RuledAdminMixin, admin.TabularInline):
     model = DocumentFileVersion
     extra = 0
     fields = [
@@ -353,7 +352,7 @@ class DocumentFileVersionInline(admin.TabularInline):
 
 
 @admin.register(DocumentFile)
-class DocumentFileAdmin(SimpleHistoryAdmin):
+class DocumentFileAdmin(RuledAdminMixin, SimpleHistoryAdmin):
     """Files and their editions, read here; uploads go through the document's page."""
 
     list_display = ["title", "document", "position"]
@@ -362,41 +361,38 @@ class DocumentFileAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["document"]
     inlines = [DocumentFileVersionInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(document__in=Document.objects.visible_to(request.user))
+    def get_readonly_fields(self, request, obj=None):
+        return ["document"] if obj is not None else []
 
     def has_add_permission(self, request):
         return False
 
+    def save_model(self, request, obj, form, change):
+        services.document_file_update(actor=request.user, document_file=obj, title=obj.title, position=obj.position)
+
+    def delete_service(self, request, obj, *, reason=""):
+        services.document_file_delete(actor=request.user, document_file=obj)
+
 
 @admin.register(DocumentRelation)
-class DocumentRelationAdmin(SimpleHistoryAdmin):
+class DocumentRelationAdmin(RuledAdminMixin, SimpleHistoryAdmin):
     list_display = ["source", "kind", "target", "note", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["source", "target"]
     search_fields = ["source__number", "source__title", "target__number", "target__title"]
     autocomplete_fields = ["source", "target"]
 
-    def get_queryset(self, request):
-        visible = Document.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(source__in=visible, target__in=visible)
-
     def get_readonly_fields(self, request, obj=None):
         return ["source", "kind", "target"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
-        if change:
-            obj._history_user = request.user
-            obj.save(update_fields=["note"])
+        if change:  # only the note is editable here
+            super().save_model(request, obj, form, change)
             return
         relation = services.relation_add(
             actor=request.user, source=obj.source, kind=obj.kind, target=obj.target, note=obj.note
         )
         obj.pk = relation.pk
 
-    def delete_model(self, request, obj):
+    def delete_service(self, request, obj, *, reason=""):
         services.relation_remove(actor=request.user, relation=obj)
-
-    def delete_queryset(self, request, queryset):
-        for relation in queryset:
-            services.relation_remove(actor=request.user, relation=relation)

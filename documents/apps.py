@@ -44,5 +44,6 @@ class DocumentsConfig(AppConfig):
         from leanedu.roles import Role
 
         crud = [f"documents.{action}_{model}" for model in MODELS for action in ("add", "change", "delete", "view")]
+        crud.append("documents.import_document")
         view = [f"documents.view_{model}" for model in MODELS]
         return {Role.OFFICE: crud, Role.ADMIN: crud, Role.OFFICIAL: view}

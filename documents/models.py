@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import npgettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from documents.querysets import DocumentQuerySet
+from documents.querysets import DocumentPartQuerySet, DocumentQuerySet, FileVersionQuerySet, RelationQuerySet
+from leanedu.rules import RuledQuerySet
 from leanedu.wording import Noun
 
 
@@ -35,6 +36,8 @@ class DocumentKind(models.Model):
     position = models.PositiveSmallIntegerField(_("order in lists"), default=100)
 
     history = HistoricalRecords()
+
+    objects = RuledQuerySet.as_manager()
 
     wording = Noun(
         accusative=pgettext_lazy("accusative", "document kind"),
@@ -58,6 +61,8 @@ class Tag(models.Model):
 
     name = models.CharField(pgettext_lazy("registry", "name"), max_length=100, unique=True)
     slug = models.SlugField(_("code"), max_length=100, unique=True, allow_unicode=True)
+
+    objects = RuledQuerySet.as_manager()
 
     wording = Noun(
         accusative=pgettext_lazy("accusative", "tag"),
@@ -136,6 +141,8 @@ class Document(models.Model):
 
     class Meta:
         verbose_name = _("document")
+        # Imports write many rows at once: a right of its own, given to the roles that import.
+        permissions = [("import_document", _("Can import documents"))]
         verbose_name_plural = _("documents")
         ordering = ["-date_signed", "-pk"]
         constraints = [
@@ -189,6 +196,8 @@ class DocumentFile(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
+
+    objects = DocumentPartQuerySet.as_manager()
 
     wording = Noun(
         accusative=pgettext_lazy("accusative", "document file"),
@@ -287,6 +296,8 @@ class DocumentFileVersion(models.Model):
 
     history = HistoricalRecords(excluded_fields=["text"])
 
+    objects = FileVersionQuerySet.as_manager()
+
     wording = Noun(
         accusative=pgettext_lazy("accusative", "file edition"),
         genitive=pgettext_lazy("genitive", "file edition"),
@@ -356,6 +367,8 @@ class DocumentRelation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
+
+    objects = RelationQuerySet.as_manager()
 
     wording = Noun(
         accusative=pgettext_lazy("accusative", "relation between documents"),

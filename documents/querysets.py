@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from django.db import connection, models
 from django.db.models.functions import Concat, Lower
 
+from leanedu.rules import EVERYTHING, NOTHING, VIEW, ChildRuledQuerySet, RuledQuerySet
+
 # Marks around the matched words in a headline; escaped text is put between them.
 HIGHLIGHT_START = "\u27e6"
 HIGHLIGHT_STOP = "\u27e7"
@@ -75,27 +77,28 @@ def prefix_tsquery(words: str) -> str | None:
     return " & ".join(terms) or None
 
 
-class DocumentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> DocumentQuerySet:
-        """Public documents for everyone. Internal ones: office staff see all;
-        officials and coordinators see those issued within their scope and by
-        the authorities above it (their municipality's department, the region)."""
+class DocumentQuerySet(RuledQuerySet):
+    def rule(self, scope, action, user):
+        """Seen: public documents by everyone; internal ones by office staff,
+        and by officials and coordinators when issued within their scope or by
+        the authorities above it (their municipality's department, the
+        region). Written: office staff."""
         from leanedu.models import Organization
-        from leanedu.scoping import user_scope
 
-        scope = user_scope(user)
-        if scope.sees_everything:
-            return self
+        if scope.is_office:
+            return EVERYTHING
+        if action != VIEW:
+            return NOTHING
         public = models.Q(is_public=True)
         if not scope.is_authenticated or not scope.roles:
-            return self.filter(public)
+            return public
         own_ids = sorted(scope.coordinator_org_ids | scope.official_org_ids)
         above = Organization.objects.filter(pk__in=own_ids)
         authorities_above = models.Q(authority__in=above.values("municipality_id")) | models.Q(
             authority__in=above.values("parent_id")
         )
         authorities_above |= models.Q(authority__in=above.values("municipality__parent_id"))
-        return self.filter(public | scope.organization_q("authority") | authorities_above)
+        return public | scope.organization_q("authority") | authorities_above
 
     def search(self, raw: str) -> DocumentQuerySet:
         """Documents matching the search box, ranked, with ``rank`` and
@@ -148,3 +151,27 @@ class DocumentQuerySet(models.QuerySet):
             )
             .order_by("-number_match", "-rank", "-date_signed", "-pk")
         )
+
+
+class DocumentPartQuerySet(ChildRuledQuerySet):
+    """A document's files: seen and written with their document."""
+
+    parent_field = "document"
+
+
+class FileVersionQuerySet(ChildRuledQuerySet):
+    parent_field = "document_file"
+
+
+class RelationQuerySet(RuledQuerySet):
+    """A relation is seen when both documents are, written by office staff."""
+
+    def rule(self, scope, action, user):
+        from documents.models import Document
+
+        if action != VIEW:
+            return EVERYTHING if scope.is_office else NOTHING
+        if scope.is_office:
+            return EVERYTHING
+        visible = Document.objects.visible_to(user).values("pk")
+        return models.Q(source__in=visible, target__in=visible)

@@ -2,20 +2,22 @@
 
 Rows are matched on the natural key (authority, kind, number, date), so a
 re-imported file updates rows instead of duplicating them; every row is
-validated with full_clean() and the admin shows a preview before applying."""
+validated with full_clean() and the admin shows a preview before applying.
+Rows are written by the registry's services (``document_create``,
+``document_update``), so their rules — a new document is a draft or in force,
+only office staff register — are the only ones."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
-from documents.models import Document, DocumentKind, DocumentStatus, Tag
+from documents import services
+from documents.models import Document, DocumentKind, Tag
 from leanedu.models import Organization
-from leanedu.resources import HumanResource
+from leanedu.resources import ServiceResource
 
 
-class DocumentResource(HumanResource):
+class DocumentResource(ServiceResource):
     kind = fields.Field(
         attribute="kind", column_name="kind", widget=widgets.ForeignKeyWidget(DocumentKind, field="name")
     )
@@ -79,13 +81,17 @@ class DocumentResource(HumanResource):
             return
         super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        if instance.pk is None and instance.status not in (DocumentStatus.DRAFT, DocumentStatus.IN_FORCE):
-            errors["status"] = ValidationError(_("A new document is registered as a draft or in force."))
-        super().validate_instance(instance, errors, validate_unique)
-
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
         if instance.number:
             instance.number = instance.number.strip()
+
+    def import_save(self, instance, *, is_create: bool, actor) -> None:
+        data = {name: getattr(instance, name) for name in services.EDITABLE_FIELDS}
+        if is_create:
+            created = services.document_create(actor=actor, status=instance.status, **data)
+            # django-import-export sets the tags on this instance next.
+            instance.pk = created.pk
+            instance._state.adding = False
+        else:
+            services.document_update(actor=actor, document=instance, **data)

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +31,7 @@ from documents.models import (
     Tag,
 )
 from documents.uploads import check_upload
+from leanedu.rules import ADD, CHANGE, DELETE, require
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +59,6 @@ EDITABLE_FIELDS = (
 )
 
 
-def _require(actor, permission: str) -> None:
-    """System writes (actor None) are trusted; people need the permission."""
-    if actor is not None and not actor.has_perm(permission):
-        raise PermissionDenied
-
-
 def _save(instance, actor, reason: str = "") -> None:
     instance.full_clean()
     instance._history_user = actor
@@ -85,7 +80,6 @@ def document_create(
     **fields,
 ) -> Document:
     """Register a document. New documents start as a draft or in force."""
-    _require(actor, "documents.add_document")
     if status not in (DocumentStatus.DRAFT, DocumentStatus.IN_FORCE):
         raise ValidationError({"status": _("A new document is registered as a draft or in force.")})
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -101,6 +95,7 @@ def document_create(
         **fields,
     )
     _save(document, actor, "registered")
+    require(actor, ADD, document)
     if tags:
         document.tags.set(tags)
     return document
@@ -109,7 +104,7 @@ def document_create(
 @transaction.atomic
 def document_update(*, actor, document: Document, tags: Iterable[Tag] | None = None, **fields) -> Document:
     """Change a document's requisites (not its status: see document_change_status)."""
-    _require(actor, "documents.change_document")
+    require(actor, CHANGE, document)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
@@ -125,8 +120,8 @@ def document_update(*, actor, document: Document, tags: Iterable[Tag] | None = N
 def document_change_status(*, actor, document: Document, status: str, reason: str = "") -> Document:
     """Move a document to ``status`` if the transition is allowed. A document
     coming into force applies its relations to the documents it amends or repeals."""
-    _require(actor, "documents.change_document")
     document = Document.objects.select_for_update().get(pk=document.pk)
+    require(actor, CHANGE, document)
     if status == document.status:
         return document
     if status not in TRANSITIONS[document.status]:
@@ -166,9 +161,9 @@ def relation_add(*, actor, source: Document, kind: str, target: Document, note: 
     """Register «source <kind> target». A repeal marks the target “no longer
     in force” and an amendment marks it “amended”, in the same transaction
     (once the source itself is in force)."""
-    _require(actor, "documents.add_documentrelation")
     relation = DocumentRelation(source=source, kind=RelationKind(kind), target=target, note=note)
     _save(relation, actor)
+    require(actor, ADD, relation)
     _apply_relation(actor, relation)
     return relation
 
@@ -179,7 +174,7 @@ def relation_remove(*, actor, relation: DocumentRelation) -> None:
     (and, for a repeal, the end of its validity) is taken back when no other
     effective act keeps it. Changing a relation is removing it and adding the
     new one."""
-    _require(actor, "documents.delete_documentrelation")
+    require(actor, DELETE, relation)
     target = Document.objects.select_for_update().get(pk=relation.target_id)
     kind = relation.kind
     relation._history_user = actor
@@ -205,7 +200,7 @@ def document_file_add(
     *, actor, document: Document, title: str, upload, edition_date: dt.date | None = None, position: int | None = None
 ) -> DocumentFile:
     """Attach a new file (the act, an annex) with its first edition."""
-    _require(actor, "documents.add_documentfile")
+    require(actor, CHANGE, document)
     checked = check_upload(upload)  # before anything is written
     if position is None:
         position = document.files.count()
@@ -217,7 +212,7 @@ def document_file_add(
 
 @transaction.atomic
 def document_file_update(*, actor, document_file: DocumentFile, title: str, position: int) -> DocumentFile:
-    _require(actor, "documents.change_documentfile")
+    require(actor, CHANGE, document_file)
     document_file.title = title.strip()
     document_file.position = position
     _save(document_file, actor)
@@ -229,7 +224,7 @@ def file_version_add(
     *, actor, document_file: DocumentFile, upload, edition_date: dt.date | None = None
 ) -> DocumentFileVersion:
     """A new edition of a file: it becomes current, the old ones are kept."""
-    _require(actor, "documents.add_documentfileversion")
+    require(actor, CHANGE, document_file)
     checked = check_upload(upload)
     return _store_version(actor, document_file, upload, checked, edition_date)
 
@@ -272,7 +267,7 @@ def _enqueue_extraction(version_id: int, document_id: int) -> None:
 @transaction.atomic
 def document_file_delete(*, actor, document_file: DocumentFile) -> None:
     """Remove a file with all its editions (stored files are deleted after commit)."""
-    _require(actor, "documents.delete_documentfile")
+    require(actor, DELETE, document_file)
     document_id = document_file.document_id
     names = [
         (stored.storage, stored.name)
@@ -410,7 +405,7 @@ def file_version_recognise(*, version_id: int) -> str:
 def file_version_recognise_again(*, actor, version: DocumentFileVersion) -> None:
     """Staff ask for a scan to be read again (after installing Tesseract, or
     raising a limit): the edition waits for the worker once more."""
-    _require(actor, "documents.change_document")
+    require(actor, CHANGE, version)
     version.recognition_status = RecognitionStatus.PENDING
     version.recognition_note = ""
     version._history_user = actor

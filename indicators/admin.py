@@ -20,12 +20,13 @@ from indicators.models import Indicator, Period, SentReminder, Target, Value
 from indicators.periods import PeriodYearFilter, YearFilter
 from indicators.resources import IndicatorResource, TargetResource, ValueResource
 from leanedu.admin_filters import MunicipalityFilter, OrganizationFilter
+from leanedu.admin_rules import RuledAdminMixin
 from leanedu.pagination import EstimatedCountPaginator
 from leanedu.wording import full_name
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class IndicatorAdmin(RuledAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [IndicatorResource]
     list_display = [
         "code",
@@ -44,12 +45,9 @@ class IndicatorAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     raw_id_fields = ["legal_basis"]
     ordering = ["sort_order", "code"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
 
 @admin.register(Period)
-class PeriodAdmin(SimpleHistoryAdmin):
+class PeriodAdmin(RuledAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "year", "number", "starts_on", "ends_on", "deadline"]
     list_filter = ["kind", YearFilter]
     search_fields = ["year"]
@@ -73,7 +71,7 @@ class SentReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class TargetAdmin(RuledAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [TargetResource]
     list_display = ["indicator", "period", "organization", "value", "baseline_year", "baseline_value"]
     list_filter = ["period__kind", PeriodYearFilter, "indicator"]
@@ -81,9 +79,8 @@ class TargetAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     search_fields = ["indicator__code", "indicator__name", "organization__short_name"]
     autocomplete_fields = ["indicator", "period", "organization"]
     list_per_page = 50
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).reportable_by(request.user)
+    # Targets are public (the dashboard shows them): the rule lets everyone
+    # read them, so the admin shows what the rule says, not a narrower copy.
 
 
 class ReasonForm(forms.Form):
@@ -91,7 +88,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Value)
-class ValueAdmin(ExportMixin, SimpleHistoryAdmin):
+class ValueAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
     """Values are exported here; they are imported on /reports/ (preview, checks, all-or-nothing)."""
 
     resource_classes = [ValueResource]
@@ -124,8 +121,8 @@ class ValueAdmin(ExportMixin, SimpleHistoryAdmin):
     ordering = ["-updated_at", "-id"]
     paginator = EstimatedCountPaginator
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+    # An approved value is locked by the rule (leanedu.rules via ValueQuerySet):
+    # its change and delete pages are refused until it is reopened with a reason.
 
     @admin.display(description=_("indicator"), ordering="indicator__code")
     def indicator_code(self, value):
@@ -139,29 +136,22 @@ class ValueAdmin(ExportMixin, SimpleHistoryAdmin):
     def reviewer(self, value):
         return full_name(value.reviewed_by) if value.reviewed_by_id else "—"
 
-    def has_change_permission(self, request, obj=None):
-        # An approved value is locked: reopen it (with a reason) first.
-        if obj is not None and obj.is_locked:
-            return False
-        return super().has_change_permission(request, obj)
-
     def save_model(self, request, obj, form, change):
-        if not services.can_enter_for(request.user, obj.organization_id):
-            raise PermissionDenied
-        obj.entered_by = request.user
-        obj._change_reason = "admin"
-        super().save_model(request, obj, form, change)
+        services.value_save(actor=request.user, value=obj, adding=not change)
 
-    @admin.action(description=_("Approve the selected submitted values"))
+    def delete_service(self, request, obj, *, reason=""):
+        services.value_delete(actor=request.user, value=obj, reason=reason)
+
+    @admin.action(description=_("Approve the selected submitted values"), permissions=["change"])
     def approve_selected(self, request, queryset):
         done, skipped = services.values_approve(actor=request.user, values=queryset)
         self._report(request, done, skipped)
 
-    @admin.action(description=_("Return the selected submitted values with a reason"))
+    @admin.action(description=_("Return the selected submitted values with a reason"), permissions=["change"])
     def return_selected(self, request, queryset):
         return self._with_reason(request, queryset, "return_selected", services.values_return, _("Return values"))
 
-    @admin.action(description=_("Reopen the selected approved values with a reason"))
+    @admin.action(description=_("Reopen the selected approved values with a reason"), permissions=["change"])
     def reopen_selected(self, request, queryset):
         return self._with_reason(request, queryset, "reopen_selected", services.values_reopen, _("Reopen values"))
 
@@ -170,8 +160,8 @@ class ValueAdmin(ExportMixin, SimpleHistoryAdmin):
         if form.is_bound and form.is_valid():
             try:
                 done, skipped = service(actor=request.user, values=queryset, reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
                 return None
             self._report(request, done, skipped)
             return None

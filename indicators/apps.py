@@ -12,6 +12,7 @@ class IndicatorsConfig(AppConfig):
 
         models = ("indicator", "period", "target", "value")
         crud = [f"indicators.{a}_{m}" for m in models for a in ("add", "change", "delete", "view")]
+        crud += ["indicators.import_indicator", "indicators.import_target"]
         view = [f"indicators.view_{m}" for m in models]
         # Coordinators enter their organisation's values (scoped in services).
         coordinator = view + ["indicators.add_value", "indicators.change_value"]

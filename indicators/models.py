@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import npgettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from indicators.querysets import IndicatorQuerySet, TargetQuerySet, ValueQuerySet
+from indicators.querysets import IndicatorQuerySet, PeriodQuerySet, TargetQuerySet, ValueQuerySet
 from leanedu.wording import Noun
 from projects.models import Direction  # one enum for projects' metrics and indicators
 
@@ -93,6 +93,8 @@ class Indicator(models.Model):
 
     class Meta:
         verbose_name = _("target indicator")
+        # Imports write many rows at once: a right of its own, given to the roles that import.
+        permissions = [("import_indicator", _("Can import target indicators"))]
         verbose_name_plural = _("target indicators")
         ordering = ["sort_order", "code"]
         constraints = [
@@ -192,6 +194,8 @@ class Period(models.Model):
     )
 
     history = HistoricalRecords()
+
+    objects = PeriodQuerySet.as_manager()
 
     wording = Noun(
         accusative=pgettext_lazy("accusative", "period"),
@@ -308,6 +312,8 @@ class Target(models.Model):
 
     class Meta:
         verbose_name = _("target")
+        # Imports write many rows at once: a right of its own, given to the roles that import.
+        permissions = [("import_target", _("Can import targets"))]
         verbose_name_plural = _("targets")
         ordering = ["indicator__sort_order", "period__starts_on", "organization__short_name"]
         constraints = [

@@ -11,16 +11,14 @@ Two notions of "visible":
 
 from __future__ import annotations
 
-from django.db import models
 from django.db.models import Q
 
+from leanedu.rules import ADD, CHANGE, DELETE, EVERYTHING, NOTHING, SUBMIT, VIEW, RuledQuerySet
 from leanedu.scoping import scope_filter, user_scope
 
 
-class IndicatorQuerySet(models.QuerySet):
-    def visible_to(self, user) -> IndicatorQuerySet:
-        """The list of indicators is public."""
-        return self
+class IndicatorQuerySet(RuledQuerySet):
+    """The list of indicators is public; the office keeps it (the default rule)."""
 
     def entered(self) -> IndicatorQuerySet:
         return self.filter(method="entered")
@@ -34,10 +32,12 @@ class IndicatorQuerySet(models.QuerySet):
         )
 
 
-class TargetQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TargetQuerySet:
-        """Targets are public, like the dashboard they feed."""
-        return self
+class PeriodQuerySet(RuledQuerySet):
+    """Periods are public; the office keeps them (the default rule)."""
+
+
+class TargetQuerySet(RuledQuerySet):
+    """Targets are public, like the dashboard they feed; the office sets them."""
 
     def reportable_by(self, user) -> TargetQuerySet:
         scope = user_scope(user)
@@ -46,20 +46,36 @@ class TargetQuerySet(models.QuerySet):
         return self.filter(scope_filter(user, "organization"))
 
 
-class ValueQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ValueQuerySet:
-        scope = user_scope(user)
-        if scope.sees_everything:
-            return self
-        public = Q(status="approved")
-        if not scope.is_authenticated:
-            return self.filter(public)
-        q = public
-        if scope.coordinator_org_ids:
-            q |= Q(organization_id__in=sorted(scope.coordinator_org_ids))
-        if scope.official_org_ids:
-            q |= Q(status__in=["submitted", "returned"]) & scope_filter(user, "organization")
-        return self.filter(q)
+class ValueQuerySet(RuledQuerySet):
+    def rule(self, scope, action, user):
+        """Seen: approved values by everyone (the dashboard is public), a
+        coordinator's own organisations' values, submitted and returned ones
+        in an official's scope, all by office staff.
+
+        Written: an approved value is locked — nobody changes or deletes it
+        until it is reopened with a reason (a review). Coordinators enter and
+        change their own organisations' drafts and returned values and submit
+        them; office staff change any value that is not locked. Reviewed
+        (approve, return, reopen): office staff."""
+        from indicators.models import EDITABLE_STATUSES, ValueStatus
+
+        if action == VIEW:
+            if scope.is_office:
+                return EVERYTHING
+            q = Q(status=ValueStatus.APPROVED)
+            if scope.coordinator_org_ids:
+                q |= Q(organization_id__in=sorted(scope.coordinator_org_ids))
+            if scope.official_org_ids:
+                q |= Q(status__in=[ValueStatus.SUBMITTED, ValueStatus.RETURNED]) & scope.organization_q("organization")
+            return q
+        unlocked = ~Q(status=ValueStatus.APPROVED)
+        if scope.is_office:
+            return unlocked if action in (CHANGE, DELETE) else EVERYTHING
+        own = Q(organization_id__in=sorted(scope.coordinator_org_ids))
+        if not scope.coordinator_org_ids or action not in (ADD, CHANGE, DELETE, SUBMIT):
+            return NOTHING
+        # Submitting checks its source status itself, and says so.
+        return own if action == SUBMIT else own & Q(status__in=EDITABLE_STATUSES)
 
     def reportable_by(self, user) -> ValueQuerySet:
         scope = user_scope(user)
@@ -68,9 +84,11 @@ class ValueQuerySet(models.QuerySet):
         return self.visible_to(user).filter(scope_filter(user, "organization"))
 
     def editable_by(self, user) -> ValueQuerySet:
-        """Values the user may enter or change: a coordinator's own organisations; office: all."""
+        """Values of the organisations the user enters values for (the entry grid):
+        a coordinator's own organisations; office staff: all. Whether one
+        value may still change is ``visible_to(user, CHANGE)``."""
         scope = user_scope(user)
-        if scope.sees_everything:
+        if scope.is_office:
             return self
         if scope.coordinator_org_ids:
             return self.filter(organization_id__in=sorted(scope.coordinator_org_ids))

@@ -1,4 +1,5 @@
-"""django-import-export resources of the admin (the stock export and import)."""
+"""django-import-export resources of the admin. Imported rows are saved
+through the kernel's service (``ServiceResource``), under the rulebook."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from import_export import fields, widgets
 from import_export.widgets import ForeignKeyWidget
 
 from indicators.models import Indicator, Period, Target, Value
-from leanedu.resources import HumanResource
+from leanedu.resources import HumanResource, ServiceResource
 
 
 class PeriodWidget(widgets.Widget):
@@ -29,7 +30,7 @@ class PeriodWidget(widgets.Widget):
         return str(value) if value is not None else ""
 
 
-class IndicatorResource(HumanResource):
+class IndicatorResource(ServiceResource):
     name = fields.Field(attribute="name", column_name=pgettext_lazy("indicator", "Name"))
 
     class Meta:
@@ -49,7 +50,7 @@ class IndicatorResource(HumanResource):
         )
 
 
-class TargetResource(HumanResource):
+class TargetResource(ServiceResource):
     indicator = fields.Field("indicator", "indicator", ForeignKeyWidget(Indicator, "code"))
     period = fields.Field("period", "period", PeriodWidget())
     organization_name = fields.Field("organization__short_name", _("Organisation name"), readonly=True)

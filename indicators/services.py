@@ -15,26 +15,24 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import EDITABLE_STATUSES, Indicator, Period, Value, ValueStatus
 from leanedu.models import Organization
+from leanedu.rules import ADD, CHANGE, DELETE, REVIEW, SUBMIT, require
 from leanedu.scoping import user_scope
+from leanedu.transitions import set_reason, transition
 
 
 def can_enter_for(actor, organization: Organization | int) -> bool:
+    """Whether the entry grid of ``organization`` is the actor's to fill."""
     scope = user_scope(actor)
     org_id = organization if isinstance(organization, int) else organization.pk
-    return scope.sees_everything or org_id in scope.coordinator_org_ids
+    return scope.is_office or org_id in scope.coordinator_org_ids
 
 
 def can_review(actor) -> bool:
-    return user_scope(actor).sees_everything
+    return Value.objects.may(actor, REVIEW)
 
 
-def _require_reviewer(actor) -> None:
-    if not can_review(actor):
-        raise PermissionDenied(_("Only the project office reviews indicator values."))
-
-
-def _set_reason(value: Value, reason: str) -> None:
-    value._change_reason = reason[:100] if reason else None
+def _set_reason(value: Value, reason: str, actor=None) -> None:
+    set_reason(value, reason, actor)
 
 
 @dataclass(frozen=True)
@@ -84,8 +82,10 @@ def values_save(
         except ValidationError as exc:
             errors[indicator.code] = exc.messages
             continue
-        _set_reason(value, "entry")
+        adding = value.pk is None
+        _set_reason(value, "entry", actor)
         value.save()
+        require(actor, ADD if adding else CHANGE, value)
         saved.append(value)
     if errors:
         raise ValidationError({code: messages for code, messages in errors.items()})
@@ -94,80 +94,130 @@ def values_save(
             if value.status in EDITABLE_STATUSES:
                 value.status = ValueStatus.SUBMITTED
                 value.submitted_at = now
-                _set_reason(value, "submitted")
+                _set_reason(value, "submitted", actor)
                 value.save()
     return saved
 
 
-@transaction.atomic
 def value_submit(*, actor, value: Value) -> Value:
-    if not can_enter_for(actor, value.organization_id):
-        raise PermissionDenied(_("You cannot enter values for this organisation."))
-    if value.status not in EDITABLE_STATUSES:
-        raise ValidationError(_("Only a draft or a returned value can be submitted."))
-    value.status = ValueStatus.SUBMITTED
-    value.submitted_at = timezone.now()
-    _set_reason(value, "submitted")
-    value.save()
-    return value
+    """draft or returned → submitted: the coordinator sends it for review."""
+
+    def change(v: Value) -> None:
+        v.submitted_at = timezone.now()
+
+    return transition(
+        value,
+        actor=actor,
+        action=SUBMIT,
+        sources=EDITABLE_STATUSES,
+        to=ValueStatus.SUBMITTED,
+        label=_("Submission for review"),
+        status_message=_("Only a draft or a returned value can be submitted."),
+        reason="submitted",
+        change=change,
+    )
 
 
-@transaction.atomic
-def value_approve(*, actor, value: Value) -> Value:
-    """submitted → approved: the value is locked from now on."""
-    _require_reviewer(actor)
-    if value.status != ValueStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted value can be approved."))
-    value.status = ValueStatus.APPROVED
-    value.return_reason = ""
-    value.reviewed_by = actor
-    value.reviewed_at = timezone.now()
-    _set_reason(value, "approved")
-    value.save()
-    return value
+def _reviewed(actor, reason: str = ""):
+    def change(v: Value) -> None:
+        v.return_reason = reason
+        v.reviewed_by = actor
+        v.reviewed_at = timezone.now()
+
+    return change
 
 
-@transaction.atomic
-def value_return(*, actor, value: Value, reason: str) -> Value:
-    """submitted → returned, with a reason the coordinator sees."""
-    _require_reviewer(actor)
+def _need_reason(reason: str, message) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Give a reason for returning the value."))
-    if value.status != ValueStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted value can be returned."))
-    value.status = ValueStatus.RETURNED
-    value.return_reason = reason
-    value.reviewed_by = actor
-    value.reviewed_at = timezone.now()
-    _set_reason(value, reason)
-    value.save()
-    return value
+        raise ValidationError(message)
+    return reason
 
 
-@transaction.atomic
+def value_approve(*, actor, value: Value) -> Value:
+    """submitted → approved: the value is locked from now on."""
+    return transition(
+        value,
+        actor=actor,
+        action=REVIEW,
+        sources=[ValueStatus.SUBMITTED],
+        to=ValueStatus.APPROVED,
+        label=_("Approval"),
+        status_message=_("Only a submitted value can be approved."),
+        reason="approved",
+        change=_reviewed(actor),
+    )
+
+
+def value_return(*, actor, value: Value, reason: str) -> Value:
+    """submitted → returned, with a reason the coordinator sees."""
+    reason = _need_reason(reason, _("Give a reason for returning the value."))
+    return transition(
+        value,
+        actor=actor,
+        action=REVIEW,
+        sources=[ValueStatus.SUBMITTED],
+        to=ValueStatus.RETURNED,
+        label=_("Return"),
+        status_message=_("Only a submitted value can be returned."),
+        reason=reason,
+        change=_reviewed(actor, reason),
+    )
+
+
 def value_reopen(*, actor, value: Value, reason: str) -> Value:
     """approved → returned: unlocks the value for correction. Needs a reason;
     the approved version stays in history."""
-    _require_reviewer(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Give a reason for reopening an approved value."))
-    if value.status != ValueStatus.APPROVED:
-        raise ValidationError(_("Only an approved value can be reopened."))
-    value.status = ValueStatus.RETURNED
-    value.return_reason = reason
-    value.reviewed_by = actor
-    value.reviewed_at = timezone.now()
-    _set_reason(value, reason)
+    reason = _need_reason(reason, _("Give a reason for reopening an approved value."))
+    return transition(
+        value,
+        actor=actor,
+        action=REVIEW,
+        sources=[ValueStatus.APPROVED],
+        to=ValueStatus.RETURNED,
+        label=_("Reopening"),
+        status_message=_("Only an approved value can be reopened."),
+        reason=reason,
+        change=_reviewed(actor, reason),
+    )
+
+
+@transaction.atomic
+def value_save(*, actor, value: Value, adding: bool) -> Value:
+    """One value typed in the back office: the same rule as the entry grid
+    (a locked value is refused: reopen it with a reason first)."""
+    if not adding:
+        require(actor, CHANGE, Value.objects.select_for_update().get(pk=value.pk))
+    if not can_enter_for(actor, value.organization_id):
+        raise PermissionDenied(_("You cannot enter values for this organisation."))
+    if adding:
+        value.status = ValueStatus.DRAFT
+    value.entered_by = actor
+    value.full_clean()
+    _set_reason(value, "entry", actor)
     value.save()
+    require(actor, ADD if adding else CHANGE, value)
     return value
+
+
+@transaction.atomic
+def value_delete(*, actor, value: Value, reason: str = "") -> None:
+    """Delete a value that is not locked (an approved one is reopened first)."""
+    value = Value.objects.select_for_update().get(pk=value.pk)
+    require(actor, DELETE, value)
+    _set_reason(value, reason or "deleted", actor)
+    value.delete()
 
 
 def _locked(values: Iterable[Value]):
     """The same values re-read and locked for the rest of the transaction."""
     ids = [v.pk for v in values]
     return Value.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+
+
+def _require_reviewer(actor) -> None:
+    if not can_review(actor):
+        raise PermissionDenied(_("Only the project office reviews indicator values."))
 
 
 @transaction.atomic

@@ -359,7 +359,7 @@ def reports_access(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         scope = user_scope(request.user)
-        if not (scope.sees_everything or scope.has_role(Role.OFFICIAL)):
+        if not (scope.is_office or scope.has_role(Role.OFFICIAL)):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -1,22 +1,27 @@
-"""Back office for organisations, users and memberships."""
+"""Back office for organisations, users and memberships. Every write goes
+through ``leanedu.services``: memberships through the one service that keeps
+the role groups (permissions) in step with them."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from leanedu import services
+from leanedu.admin_rules import RuledAdminMixin
 from leanedu.mail import shown_body
 from leanedu.models import AUTHORITY_KINDS, Membership, Organization, OutgoingEmail
-from leanedu.resources import HumanResource
+from leanedu.resources import ServiceResource
 from leanedu.wording import full_name
 
 User = get_user_model()
 
 
-class OrganizationResource(HumanResource):
+class OrganizationResource(ServiceResource):
     class Meta:
         model = Organization
         fields = ("id", "full_name", "short_name", "kind", "parent", "inn", "address", "website", "email", "is_active")
@@ -47,7 +52,32 @@ class PersonWithoutUserLinkMixin:
         return fields
 
 
-class MembershipInline(PersonWithoutUserLinkMixin, admin.TabularInline):
+def save_membership_formset(request, formset) -> None:
+    """Membership rows of an inline, each through the membership service."""
+    with transaction.atomic():
+        instances = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            services.membership_revoke(actor=request.user, membership=membership)
+        for membership in instances:
+            if membership._state.adding:
+                services.membership_grant(
+                    actor=request.user,
+                    user=membership.user,
+                    organization=membership.organization,
+                    role=membership.role,
+                    position=membership.position,
+                )
+            else:
+                services.membership_change(
+                    actor=request.user,
+                    membership=membership,
+                    organization=membership.organization,
+                    role=membership.role,
+                    position=membership.position,
+                )
+
+
+class MembershipInline(RuledAdminMixin, PersonWithoutUserLinkMixin, admin.TabularInline):
     model = Membership
     fk_name = "organization"
     extra = 0
@@ -55,7 +85,7 @@ class MembershipInline(PersonWithoutUserLinkMixin, admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class OrganizationAdmin(RuledAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [OrganizationResource]
     list_display = ["short_name", "kind", "parent", "municipality", "is_active"]
     list_filter = ["kind", "is_active", ("municipality", admin.RelatedOnlyFieldListFilter)]
@@ -65,8 +95,14 @@ class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     inlines = [MembershipInline]
     list_per_page = 50
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+    def save_model(self, request, obj, form, change):
+        services.organization_save(actor=request.user, organization=obj, adding=not change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Membership:
+            save_membership_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def get_search_results(self, request, queryset, search_term):
         """In an autocomplete (a document's authority, a parent, a membership),
@@ -80,34 +116,34 @@ class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(PersonWithoutUserLinkMixin, SimpleHistoryAdmin):
+class MembershipAdmin(RuledAdminMixin, PersonWithoutUserLinkMixin, SimpleHistoryAdmin):
     list_display = ["user", "organization", "role", "position", "created_at"]
     list_filter = ["role"]
     list_select_related = ["user", "organization"]
     search_fields = ["user__username", "user__last_name", "organization__short_name"]
     autocomplete_fields = ["user", "organization"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
     def save_model(self, request, obj, form, change):
-        from leanedu.services import membership_grant
-
         if change:
-            super().save_model(request, obj, form, change)
+            services.membership_change(
+                actor=request.user,
+                membership=obj,
+                organization=obj.organization,
+                role=obj.role,
+                position=obj.position,
+            )
             return
-        saved = membership_grant(
+        saved = services.membership_grant(
             actor=request.user, user=obj.user, organization=obj.organization, role=obj.role, position=obj.position
         )
         obj.pk = saved.pk
+        obj._state.adding = False
 
-    def delete_model(self, request, obj):
-        from leanedu.services import membership_revoke
-
-        membership_revoke(actor=request.user, membership=obj)
+    def delete_service(self, request, obj, *, reason=""):
+        services.membership_revoke(actor=request.user, membership=obj)
 
 
-class UserMembershipInline(admin.TabularInline):
+class UserMembershipInline(RuledAdminMixin, admin.TabularInline):
     model = Membership
     fk_name = "user"
     extra = 0
@@ -122,6 +158,27 @@ admin.site.unregister(User)
 class LeaneduUserAdmin(UserAdmin, SimpleHistoryAdmin):
     inlines = [UserMembershipInline]
     list_display = ["username", "last_name", "first_name", "email", "is_staff", "is_active", "last_login"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Role groups follow memberships (the inline below), never a hand-picked list.
+        return [*super().get_readonly_fields(request, obj), "groups"]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Membership:
+            save_membership_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting an account from history would bypass the forms and services.
+        from django.core.exceptions import PermissionDenied
+
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(OutgoingEmail)

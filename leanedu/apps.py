@@ -27,6 +27,7 @@ class LeaneduConfig(AppConfig):
             Role.OFFICE: [*view_orgs, "leanedu.view_membership"],
             Role.ADMIN: [
                 *_crud("leanedu", "organization", "membership"),
+                "leanedu.import_organization",
                 *_crud("auth", "user", "group"),
                 "axes.view_accessattempt",
                 "axes.delete_accessattempt",

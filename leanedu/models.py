@@ -89,6 +89,8 @@ class Organization(models.Model):
 
     class Meta:
         verbose_name = _("organisation")
+        # Imports write many rows at once: a right of its own, given to the roles that import.
+        permissions = [("import_organization", _("Can import organisations"))]
         verbose_name_plural = _("organisations")
         ordering = ["short_name"]
         constraints = [

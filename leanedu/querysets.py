@@ -1,16 +1,19 @@
-"""Reads of the shared kernel, scoped to the reader."""
+"""Reads of the shared kernel, scoped to the reader by the rulebook."""
 
 from __future__ import annotations
 
-from django.db import models
+from django.db.models import Q
+
+from leanedu.rules import EVERYTHING, NOTHING, VIEW, RuledQuerySet
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> OrganizationQuerySet:
-        """Organisations whose non-public data the user may see."""
-        from leanedu.scoping import user_scope
-
-        return self.filter(user_scope(user).organization_q())
+class OrganizationQuerySet(RuledQuerySet):
+    def rule(self, scope, action, user):
+        """Seen within the user's scope; created and changed by administrators
+        (the office reads the tree but does not edit it)."""
+        if action == VIEW:
+            return scope.organization_q() if scope.is_authenticated else NOTHING
+        return EVERYTHING if scope.is_admin else NOTHING
 
     def education(self) -> OrganizationQuerySet:
         """Schools, kindergartens, colleges… — not authorities."""
@@ -23,11 +26,12 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(kind="municipal")
 
 
-class MembershipQuerySet(models.QuerySet):
-    def visible_to(self, user) -> MembershipQuerySet:
-        from leanedu.scoping import user_scope
-
-        scope = user_scope(user)
-        if scope.sees_everything:
-            return self
-        return self.filter(user=user) if user.is_authenticated else self.none()
+class MembershipQuerySet(RuledQuerySet):
+    def rule(self, scope, action, user):
+        """Office staff see every membership, others their own; only
+        administrators give, change or take away roles."""
+        if action == VIEW:
+            if scope.is_office:
+                return EVERYTHING
+            return Q(user=user) if scope.is_authenticated else NOTHING
+        return EVERYTHING if scope.is_admin else NOTHING

@@ -28,8 +28,10 @@ GROUP_NAMES: dict[str, str] = {
     Role.ADMIN: "Администратор",
 }
 
-# Roles that work in the Django admin.
-STAFF_ROLES = frozenset({Role.OFFICE, Role.ADMIN})
+# "Office staff": the project office and its administrators. They work in the
+# Django admin and see every organisation. The one name for it in the code is
+# ``OFFICE_ROLES`` here and ``Scope.is_office`` / ``rules.is_office`` for a user.
+OFFICE_ROLES = frozenset({Role.OFFICE, Role.ADMIN})
 
 
 def group_name(role: str) -> str:

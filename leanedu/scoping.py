@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from leanedu.roles import STAFF_ROLES, Role
+from leanedu.roles import OFFICE_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -21,16 +21,13 @@ class Scope:
 
     is_authenticated: bool = False
     is_office: bool = False
+    is_admin: bool = False
     roles: frozenset[str] = frozenset()
     coordinator_org_ids: frozenset[int] = frozenset()
     official_org_ids: frozenset[int] = frozenset()
 
-    @property
-    def sees_everything(self) -> bool:
-        return self.is_office
-
     def has_role(self, role: str) -> bool:
-        return role in self.roles or (self.is_office and role in STAFF_ROLES)
+        return role in self.roles or (self.is_office and role in OFFICE_ROLES)
 
     def organization_q(self, prefix: str = "") -> Q:
         """A filter on Organization (or on ``prefix`` leading to one) for this scope."""
@@ -67,7 +64,8 @@ def user_scope(user) -> Scope:
     roles = frozenset(role for _org, role in rows)
     scope = Scope(
         is_authenticated=True,
-        is_office=user.is_superuser or bool(roles & STAFF_ROLES),
+        is_office=user.is_superuser or bool(roles & OFFICE_ROLES),
+        is_admin=user.is_superuser or Role.ADMIN in roles,
         roles=roles,
         coordinator_org_ids=frozenset(org for org, role in rows if role == Role.COORDINATOR),
         official_org_ids=frozenset(org for org, role in rows if role == Role.OFFICIAL),

@@ -458,3 +458,9 @@ PROPOSALS_FILES_ROOT = Path(env.str("PROPOSALS_FILES_ROOT", default=str(VAR_DIR 
 # --- demo data (`manage.py seed_demo`)
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")  # empty: generated once into var/demo_password
 DEMO_PDF_FONT = env.str("DEMO_PDF_FONT", default="")  # a TrueType font with Cyrillic glyphs
+
+# --- the rulebook in the libraries' screens (see leanedu/admin_rules.py)
+# An import needs the model's own "import_<model>" permission, not just staff status.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+# History is read-only: no "revert" button (the POST is refused in the admin mixin too).
+SIMPLE_HISTORY_REVERT_DISABLED = True

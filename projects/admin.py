@@ -6,20 +6,23 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from leanedu.admin_filters import MunicipalityFilter, OrganizationFilter
+from leanedu.admin_rules import RuledAdminMixin
 from leanedu.spreadsheets import SafeXLSX
 from projects import services
 from projects.forms import ReviewCommentForm
 from projects.models import (
+    PUBLIC_STATUSES,
     LeanTool,
     PilotSite,
     Project,
@@ -33,14 +36,14 @@ from projects.resources import ProjectPassportResource
 
 
 @admin.register(LeanTool)
-class LeanToolAdmin(admin.ModelAdmin):  # the reference list keeps no history: its history page was a 500
+class LeanToolAdmin(RuledAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
 
 
 @admin.register(PilotSite)
-class PilotSiteAdmin(SimpleHistoryAdmin):
+class PilotSiteAdmin(RuledAdminMixin, SimpleHistoryAdmin):
     list_display = ["organization", "level", "document", "starts_on", "ends_on", "state"]
     list_filter = ["level", ("organization__municipality", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["organization", "document"]
@@ -52,7 +55,7 @@ class PilotSiteAdmin(SimpleHistoryAdmin):
         return site.closed_reason() or gettext("Active")
 
 
-class MetricInline(admin.TabularInline):
+class MetricInline(RuledAdminMixin, admin.TabularInline):
     model = ProjectMetric
     extra = 0
     fields = [*ProjectMetric.ENTERED_FIELDS, "change"]
@@ -63,12 +66,12 @@ class MetricInline(admin.TabularInline):
         return "—" if metric.change_percent is None else metric.change_percent
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(RuledAdminMixin, admin.TabularInline):
     model = TeamMember
     extra = 0
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(RuledAdminMixin, admin.TabularInline):
     """Files arrive through the checked upload in the cabinet; here they are
     listed and can be removed, not added unchecked."""
 
@@ -87,7 +90,7 @@ class AttachmentInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', attachment.get_absolute_url(), gettext("open"))
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(RuledAdminMixin, admin.TabularInline):
     model = ProjectTransition
     extra = 0
     fields = ["created_at", "from_status", "to_status", "actor", "comment"]
@@ -184,18 +187,13 @@ def _make_action(name: str):
     return admin.action(description=label, permissions=["change"])(action)
 
 
-# Which office decisions a project in a status offers on its change page.
-OFFICE_STEPS = {
-    "submitted": ("approve", "return", "cancel"),
-    "approved": ("start", "cancel"),
-    "in_progress": ("complete", "cancel"),
-    "draft": ("cancel",),
-    "returned": ("cancel",),
-}
+def office_steps(project: Project) -> list[str]:
+    """The office decisions a project's status allows: the services' table, not a copy."""
+    return [name for name in REVIEW_ACTIONS if project.status in services.TRANSITION_SOURCES[name]]
 
 
 @admin.register(Project)
-class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
+class ProjectAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [ProjectPassportResource]
     list_display = ["title", "organization", "municipality", "status", "stage", "is_replicable", "updated_at"]
     list_filter = [
@@ -312,7 +310,7 @@ class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         project = self.get_object(request, object_id)
-        steps = OFFICE_STEPS.get(project.status, ()) if project is not None else ()
+        steps = office_steps(project) if project is not None and self.has_change_permission(request, project) else ()
         extra_context = {
             **(extra_context or {}),
             "decisions": [(step, REVIEW_ACTIONS[step][4]) for step in steps],
@@ -322,9 +320,6 @@ class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
     @admin.display(description=_("municipality"), ordering="organization__municipality__short_name")
     def municipality(self, project: Project):
         return project.organization.municipality
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
     def get_export_queryset(self, request):
         return (
@@ -357,6 +352,31 @@ class ProjectAdmin(ExportMixin, SimpleHistoryAdmin):
             obj._state.adding = False
             obj.refresh_from_db()
 
+    def save_formset(self, request, form, formset, change):
+        """Metrics and team through the same service as the cabinet; a removed
+        attachment through its service, which deletes the stored file too."""
+        project = form.instance
+        # The admin's change message reads these; the services do the saving.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if formset.model is ProjectMetric:
+            services.project_save_parts(actor=request.user, project=project, metrics=formset)
+        elif formset.model is TeamMember:
+            services.project_save_parts(actor=request.user, project=project, team=formset)
+        elif formset.model is ProjectAttachment:
+            with transaction.atomic():
+                for attachment in formset.save(commit=False):
+                    services.attachment_update(actor=request.user, attachment=attachment, caption=attachment.caption)
+                for attachment in formset.deleted_objects:
+                    services.attachment_delete(actor=request.user, attachment=attachment)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def needs_delete_reason(self, obj) -> bool:
+        return obj.status in PUBLIC_STATUSES
+
+    def delete_service(self, request, obj, *, reason=""):
+        services.project_delete(actor=request.user, project=obj, reason=reason)
+
 
 @admin.register(SubmittedProject)
 class ReviewQueueAdmin(ProjectAdmin):
@@ -372,28 +392,25 @@ class ReviewQueueAdmin(ProjectAdmin):
     def has_add_permission(self, request):
         return False
 
-    # A proxy model has no history of its own (its pages were a 500): a queue
-    # entry's history is the project's.
+    # The queue is a proxy: its history is the project's (simple-history keeps
+    # none for proxies, and its pages failed with a 500 here).
     def history_view(self, request, object_id, extra_context=None):
-        from django.contrib.admin.utils import unquote
-        from django.http import HttpResponseRedirect
-        from django.urls import reverse
-
-        return HttpResponseRedirect(reverse("admin:projects_project_history", args=[unquote(object_id)]))
+        self._object_for_history(request, object_id)
+        return HttpResponseRedirect(reverse("admin:projects_project_history", args=[object_id]))
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        return self.history_view(request, object_id)
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        self._object_for_history(request, object_id)
+        return HttpResponseRedirect(reverse("admin:projects_project_simple_history", args=[object_id, version_id]))
 
 
 @admin.register(ProjectTransition)
-class ProjectTransitionAdmin(admin.ModelAdmin):
+class ProjectTransitionAdmin(RuledAdminMixin, admin.ModelAdmin):
     list_display = ["project", "from_status", "to_status", "actor", "created_at"]
     list_filter = ["to_status"]
     list_select_related = ["project", "actor"]
     search_fields = ["project__title", "comment"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(project__in=Project.objects.visible_to(request.user))
 
     def has_add_permission(self, request):
         return False

@@ -20,8 +20,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import npgettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from leanedu.rules import RuledQuerySet
 from leanedu.wording import Noun
-from projects.querysets import PilotSiteQuerySet, ProjectMetricQuerySet, ProjectQuerySet
+from projects.querysets import (
+    PilotSiteQuerySet,
+    ProjectLogQuerySet,
+    ProjectMetricQuerySet,
+    ProjectPartQuerySet,
+    ProjectQuerySet,
+)
 
 
 class PilotSiteLevel(models.TextChoices):
@@ -145,6 +152,9 @@ class LeanTool(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    history = HistoricalRecords()
+    objects = RuledQuerySet.as_manager()
 
     wording = Noun(
         accusative=pgettext_lazy("accusative", "lean tool"),
@@ -310,6 +320,8 @@ class TeamMember(models.Model):
     name = models.CharField(_("surname, name and patronymic"), max_length=200)
     role = models.CharField(_("role in the project"), max_length=200, blank=True)
 
+    objects = ProjectPartQuerySet.as_manager()
+
     wording = Noun(
         accusative=pgettext_lazy("accusative", "team member"),
         genitive=pgettext_lazy("genitive", "team member"),
@@ -369,6 +381,8 @@ class ProjectAttachment(models.Model):
 
     history = HistoricalRecords()
 
+    objects = ProjectPartQuerySet.as_manager()
+
     wording = Noun(
         accusative=pgettext_lazy("accusative", "project file"),
         genitive=pgettext_lazy("genitive", "project file"),
@@ -416,6 +430,8 @@ class ProjectTransition(models.Model):
     )
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    objects = ProjectLogQuerySet.as_manager()
 
     wording = Noun(
         accusative=pgettext_lazy("accusative", "status change"),

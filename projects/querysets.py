@@ -7,16 +7,16 @@ import datetime
 from django.db import models
 from django.utils import timezone
 
+from leanedu.rules import EVERYTHING, NOTHING, REVIEW, SUBMIT, VIEW, ChildRuledQuerySet, RuledQuerySet
+
 
 def _day_start(day: datetime.date) -> datetime.datetime:
     """The first instant of a local calendar day (the log keeps aware times)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-class PilotSiteQuerySet(models.QuerySet):
-    def visible_to(self, user) -> PilotSiteQuerySet:
-        """Pilot sites are public."""
-        return self
+class PilotSiteQuerySet(RuledQuerySet):
+    """Pilot sites are public; the office keeps them (the default rule)."""
 
     def active(self, on=None) -> PilotSiteQuerySet:
         """Sites working on a date (today by default): the rule of
@@ -44,20 +44,27 @@ class PilotSiteQuerySet(models.QuerySet):
         )
 
 
-class ProjectQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ProjectQuerySet:
-        """Public-status projects for everyone, plus every project of the
-        organisations in the user's scope (office staff: all)."""
-        from leanedu.scoping import user_scope
+class ProjectQuerySet(RuledQuerySet):
+    def rule(self, scope, action, user):
+        """Seen: public-status projects by everyone, every project of the
+        organisations in the user's scope, all by office staff. Written (add,
+        change): the office, and a coordinator for their own organisation — the
+        status a change needs is the service's to check. Submitted: by a
+        coordinator of the organisation only. Deleted: the office.
+        Reviewed (approve, return, start, complete, cancel): the office."""
         from projects.models import PUBLIC_STATUSES
 
-        scope = user_scope(user)
-        if scope.sees_everything:
-            return self
-        public = models.Q(status__in=PUBLIC_STATUSES)
-        if not scope.is_authenticated:
-            return self.filter(public)
-        return self.filter(public | scope.organization_q("organization"))
+        own = models.Q(organization_id__in=sorted(scope.coordinator_org_ids))
+        if action == SUBMIT:  # the organisation's own decision, never the office's
+            return own if scope.coordinator_org_ids else NOTHING
+        if scope.is_office:
+            return EVERYTHING
+        if action == VIEW:
+            public = models.Q(status__in=PUBLIC_STATUSES)
+            return public | scope.organization_q("organization") if scope.is_authenticated else public
+        if action == REVIEW or not scope.coordinator_org_ids:
+            return NOTHING
+        return own if action in ("add", "change") else NOTHING
 
     def public(self) -> ProjectQuerySet:
         """What the showcase shows to anyone: approved, in progress, completed."""
@@ -168,7 +175,20 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(scope.organization_q("organization"))
 
 
-class ProjectMetricQuerySet(models.QuerySet):
+class ProjectPartQuerySet(ChildRuledQuerySet):
+    """Team members, attachments, transitions: seen and written with their project."""
+
+    parent_field = "project"
+
+
+class ProjectLogQuerySet(ProjectPartQuerySet):
+    """The transition log: read with the project, written only by transitions."""
+
+    def rule(self, scope, action, user):
+        return super().rule(scope, action, user) if action == VIEW else NOTHING
+
+
+class ProjectMetricQuerySet(ProjectPartQuerySet):
     def evaluable(self) -> ProjectMetricQuerySet:
         """Metrics with both a goal and an «after» value."""
         return self.filter(target_value__isnull=False, actual_value__isnull=False)

@@ -21,11 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from leanedu.mail import absolute_url, queue_email
 from leanedu.models import Membership, Organization
 from leanedu.roles import Role
+from leanedu.rules import ADD, CHANGE, DELETE, REVIEW, SUBMIT, is_office, require
 from leanedu.scoping import user_scope
+from leanedu.transitions import TransitionError, require_status, set_reason, transition
 from projects import conf
 from projects.models import (
     EDITABLE_STATUSES,
     PHOTO_KINDS,
+    PUBLIC_STATUSES,
     RESULT_STATUSES,
     AttachmentKind,
     Project,
@@ -60,38 +63,17 @@ STAGE_ORDER = list(ProjectStage)
 RESULT_FIELDS = ("stage", "results", "actual_start", "actual_end")
 
 
-class TransitionError(ValidationError):
-    """A transition that is not allowed from the project's current status."""
-
-
-# --- who may do what ---------------------------------------------------------------
+# --- who may do what: the rulebook (leanedu.rules) -------------------------------------
 
 
 def is_coordinator_of(actor, organization_id: int) -> bool:
     return actor is not None and organization_id in user_scope(actor).coordinator_org_ids
 
 
-def is_office(actor) -> bool:
-    return actor is not None and user_scope(actor).is_office
-
-
-def _require_coordinator(actor, project: Project) -> None:
-    if not is_coordinator_of(actor, project.organization_id):
-        raise PermissionDenied(gettext("Only a coordinator of this organisation can do this."))
-
-
-def _require_office(actor) -> None:
-    if not is_office(actor):
-        raise PermissionDenied(gettext("Only the project office can do this."))
-
-
 def _require_status(project: Project, allowed: Iterable[str], action: str) -> None:
-    if project.status not in allowed:
-        raise TransitionError(
-            gettext("«%(action)s» is not possible for a project whose status is «%(status)s».")
-            % {"action": action, "status": project.get_status_display()},
-            code="bad_status",
-        )
+    require_status(
+        project, allowed, action, gettext("«%(action)s» is not possible for a project whose status is «%(status)s».")
+    )
 
 
 # --- create and edit ------------------------------------------------------------------
@@ -104,8 +86,6 @@ def project_create_draft(*, actor, organization: Organization, title: str, probl
     A coordinator of that organisation, or office staff (e.g. when a citizen's
     proposal becomes a project), may create one; ``actor=None`` is the system
     itself (demo data, imports)."""
-    if actor is not None and not (is_coordinator_of(actor, organization.pk) or is_office(actor)):
-        raise PermissionDenied(gettext("Only a coordinator of this organisation can do this."))
     tools = fields.pop("tools", None)
     project = Project(
         organization=organization,
@@ -116,7 +96,9 @@ def project_create_draft(*, actor, organization: Organization, title: str, probl
         **fields,
     )
     project.full_clean()
+    set_reason(project, "created", actor)
     project.save()
+    require(actor, ADD, project)
     if tools is not None:
         project.tools.set(tools)
     return project
@@ -128,10 +110,10 @@ def project_update(*, actor, project: Project, tools=None, **fields) -> Project:
     fully, approved and running ones only in their results; office staff may
     correct any passport field at any time."""
     project = Project.objects.select_for_update().get(pk=project.pk)
+    require(actor, CHANGE, project)
     if is_office(actor):
         allowed = PASSPORT_FIELDS + ("is_replicable",)
     else:
-        _require_coordinator(actor, project)
         if project.status in EDITABLE_STATUSES:
             allowed = PASSPORT_FIELDS
         elif project.status in RESULT_STATUSES:
@@ -151,6 +133,7 @@ def project_update(*, actor, project: Project, tools=None, **fields) -> Project:
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean()
+    set_reason(project, "passport changed", actor)
     project.save()
     if tools is not None:
         project.tools.set(tools)
@@ -237,6 +220,22 @@ def project_replicate(*, actor, source: Project, organization: Organization, att
     return copy
 
 
+@transaction.atomic
+def project_delete(*, actor, project: Project, reason: str = "") -> None:
+    """Delete a project (office staff). An approved, running or completed one
+    needs a reason, kept in the deletion's history row; its stored files go
+    after the commit."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    require(actor, DELETE, project)
+    reason = (reason or "").strip()
+    if project.status in PUBLIC_STATUSES and not reason:
+        raise ValidationError({"reason": _("Write why an approved project is deleted.")}, code="reason_required")
+    files = [(a.file.storage, a.file.name) for a in project.attachments.all()]
+    set_reason(project, reason or "deleted", actor)
+    project.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+
 # --- attachments ------------------------------------------------------------------------
 
 
@@ -244,8 +243,8 @@ def project_replicate(*, actor, source: Project, organization: Organization, att
 def attachment_add(*, actor, project: Project, kind: str, upload, caption: str = "") -> ProjectAttachment:
     """Store one checked file. Refused (nothing stored) when the file is not
     what it claims, too large, or the project no longer accepts files."""
+    require(actor, CHANGE, project)
     if not is_office(actor):
-        _require_coordinator(actor, project)
         _require_status(project, EDITABLE_STATUSES + RESULT_STATUSES, gettext("Adding files"))
     kind = AttachmentKind(kind)
     checked = check_upload(upload, images_only=kind in PHOTO_KINDS)
@@ -269,12 +268,24 @@ def attachment_add(*, actor, project: Project, kind: str, upload, caption: str =
 
 
 @transaction.atomic
+def attachment_update(*, actor, attachment: ProjectAttachment, caption: str) -> ProjectAttachment:
+    """Change an attachment's caption (the file itself is replaced by a new upload)."""
+    attachment = ProjectAttachment.objects.select_for_update().get(pk=attachment.pk)
+    require(actor, CHANGE, attachment)
+    attachment.caption = caption
+    attachment.full_clean()
+    attachment.save(update_fields=["caption"])
+    return attachment
+
+
+@transaction.atomic
 def attachment_delete(*, actor, attachment: ProjectAttachment) -> None:
     project = attachment.project
+    require(actor, CHANGE, project)
     if not is_office(actor):
-        _require_coordinator(actor, project)
         _require_status(project, EDITABLE_STATUSES + RESULT_STATUSES, gettext("Removing files"))
     storage, name = attachment.file.storage, attachment.file.name
+    set_reason(attachment, "removed", actor)
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
 
@@ -299,107 +310,183 @@ def missing_for_submission(project: Project) -> list[str]:
     return missing
 
 
-def _transition(project: Project, *, actor, to_status: str, comment: str = "") -> ProjectTransition:
-    from_status = project.status
-    project.status = to_status
-    project._change_reason = f"{from_status} → {to_status}"
-    project.full_clean()
-    project.save()
-    return ProjectTransition.objects.create(
-        project=project, from_status=from_status, to_status=to_status, actor=actor, comment=comment
+CANCELLABLE = (
+    ProjectStatus.DRAFT,
+    ProjectStatus.SUBMITTED,
+    ProjectStatus.RETURNED,
+    ProjectStatus.APPROVED,
+    ProjectStatus.IN_PROGRESS,
+)
+# From which statuses each transition starts: the services use it, the admin
+# offers the office's decisions from it.
+TRANSITION_SOURCES: dict[str, tuple[str, ...]] = {
+    "submit": tuple(EDITABLE_STATUSES),
+    "return": (ProjectStatus.SUBMITTED,),
+    "approve": (ProjectStatus.SUBMITTED,),
+    "start": (ProjectStatus.APPROVED,),
+    "complete": (ProjectStatus.IN_PROGRESS,),
+    "cancel": CANCELLABLE,
+}
+
+
+def _log(actor, comment: str = ""):
+    """The transition log row the coordinator reads (the project's history has it too)."""
+
+    def log(project: Project, from_status: str) -> None:
+        ProjectTransition.objects.create(
+            project=project, from_status=from_status, to_status=project.status, actor=actor, comment=comment
+        )
+
+    return log
+
+
+def _project_transition(project: Project, *, actor, action: str, sources, to: str, label: str, **steps) -> Project:
+    return transition(
+        project,
+        actor=actor,
+        action=action,
+        sources=sources,
+        to=to,
+        label=label,
+        related=("organization",),
+        status_message=gettext("«%(action)s» is not possible for a project whose status is «%(status)s»."),
+        **steps,
     )
 
 
-def _lock(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("organization").get(pk=project.pk)
-
-
-@transaction.atomic
-def project_submit(*, actor, project: Project) -> Project:
-    """Coordinator → office: a draft or a returned project goes for review."""
-    project = _lock(project)
-    _require_coordinator(actor, project)
-    _require_status(project, EDITABLE_STATUSES, gettext("Submission for review"))
+def _check_complete_passport(project: Project) -> None:
     missing = missing_for_submission(project)
     if missing:
         raise ValidationError(
             [gettext("Before submitting, fill in:")] + [f"— {item}" for item in missing], code="incomplete"
         )
-    project.submitted_at = timezone.now()
-    _transition(project, actor=actor, to_status=ProjectStatus.SUBMITTED)
-    _notify_office(
+
+
+def project_submit(*, actor, project: Project) -> Project:
+    """Coordinator → office: a draft or a returned project goes for review."""
+
+    def change(p: Project) -> None:
+        p.submitted_at = timezone.now()
+
+    def notify(p: Project) -> None:
+        _notify_office(
+            p,
+            subject=gettext("Project submitted for review: %(title)s") % {"title": p.title},
+            template="submitted.txt",
+        )
+
+    return _project_transition(
         project,
-        subject=gettext("Project submitted for review: %(title)s") % {"title": project.title},
-        template="submitted.txt",
+        actor=actor,
+        action=SUBMIT,
+        sources=TRANSITION_SOURCES["submit"],
+        to=ProjectStatus.SUBMITTED,
+        label=gettext("Submission for review"),
+        check=_check_complete_passport,
+        change=change,
+        log=_log(actor),
+        notify=notify,
     )
-    return project
 
 
-@transaction.atomic
+def _required(text: str, message, code: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"comment": message}, code=code)
+    return text
+
+
 def project_return(*, actor, project: Project, comment: str) -> Project:
     """Office → coordinator: back for revision, with what to fix."""
-    project = _lock(project)
-    _require_office(actor)
-    _require_status(project, [ProjectStatus.SUBMITTED], gettext("Return for revision"))
-    if not (comment or "").strip():
-        raise ValidationError({"comment": _("Write what the organisation should fix.")}, code="comment_required")
-    project.review_comment = comment.strip()
-    _transition(project, actor=actor, to_status=ProjectStatus.RETURNED, comment=comment.strip())
-    _notify_coordinators(
-        project,
-        subject=gettext("Project returned for revision: %(title)s") % {"title": project.title},
-        template="returned.txt",
-        comment=comment.strip(),
-    )
-    return project
+    with transaction.atomic():
+        comment = _required(comment, _("Write what the organisation should fix."), "comment_required")
+
+        def change(p: Project) -> None:
+            p.review_comment = comment
+
+        def notify(p: Project) -> None:
+            _notify_coordinators(
+                p,
+                subject=gettext("Project returned for revision: %(title)s") % {"title": p.title},
+                template="returned.txt",
+                comment=comment,
+            )
+
+        return _project_transition(
+            project,
+            actor=actor,
+            action=REVIEW,
+            sources=TRANSITION_SOURCES["return"],
+            to=ProjectStatus.RETURNED,
+            label=gettext("Return for revision"),
+            change=change,
+            log=_log(actor, comment),
+            notify=notify,
+        )
 
 
-@transaction.atomic
 def project_approve(*, actor, project: Project, comment: str = "") -> Project:
     """Office: the passport is accepted; the project appears in the showcase."""
-    project = _lock(project)
-    _require_office(actor)
-    _require_status(project, [ProjectStatus.SUBMITTED], gettext("Approval"))
-    project.review_comment = (comment or "").strip()
-    _transition(project, actor=actor, to_status=ProjectStatus.APPROVED, comment=project.review_comment)
-    if project.source_id and project.source.organization_id != project.organization_id:
-        # The first approved copy elsewhere: the standard solution is being replicated.
-        source = Project.objects.select_for_update().get(pk=project.source_id)
-        if source.status == ProjectStatus.COMPLETED and source.stage != ProjectStage.REPLICATION:
-            source.stage = ProjectStage.REPLICATION
-            source._change_reason = "replicated"
-            source.save(update_fields=["stage", "updated_at"])
-    _notify_coordinators(
+    comment = (comment or "").strip()
+
+    def change(p: Project) -> None:
+        p.review_comment = comment
+        if p.source_id and p.source.organization_id != p.organization_id:
+            # The first approved copy elsewhere: the standard solution is being replicated.
+            source = Project.objects.select_for_update().get(pk=p.source_id)
+            if source.status == ProjectStatus.COMPLETED and source.stage != ProjectStage.REPLICATION:
+                source.stage = ProjectStage.REPLICATION
+                source._change_reason = "replicated"
+                source.save(update_fields=["stage", "updated_at"])
+
+    def notify(p: Project) -> None:
+        _notify_coordinators(
+            p,
+            subject=gettext("Project approved: %(title)s") % {"title": p.title},
+            template="approved.txt",
+        )
+
+    return _project_transition(
         project,
-        subject=gettext("Project approved: %(title)s") % {"title": project.title},
-        template="approved.txt",
+        actor=actor,
+        action=REVIEW,
+        sources=TRANSITION_SOURCES["approve"],
+        to=ProjectStatus.APPROVED,
+        label=gettext("Approval"),
+        change=change,
+        log=_log(actor, comment),
+        notify=notify,
     )
-    return project
 
 
-@transaction.atomic
 def project_start(*, actor, project: Project, comment: str = "") -> Project:
     """Office: an approved project starts (implementation is under way)."""
-    project = _lock(project)
-    _require_office(actor)
-    _require_status(project, [ProjectStatus.APPROVED], gettext("Start"))
-    if project.actual_start is None:
-        project.actual_start = timezone.localdate()
-    _transition(project, actor=actor, to_status=ProjectStatus.IN_PROGRESS, comment=(comment or "").strip())
-    _notify_coordinators(
+
+    def change(p: Project) -> None:
+        if p.actual_start is None:
+            p.actual_start = timezone.localdate()
+
+    def notify(p: Project) -> None:
+        _notify_coordinators(
+            p,
+            subject=gettext("Project started: %(title)s") % {"title": p.title},
+            template="started.txt",
+        )
+
+    return _project_transition(
         project,
-        subject=gettext("Project started: %(title)s") % {"title": project.title},
-        template="started.txt",
+        actor=actor,
+        action=REVIEW,
+        sources=TRANSITION_SOURCES["start"],
+        to=ProjectStatus.IN_PROGRESS,
+        label=gettext("Start"),
+        change=change,
+        log=_log(actor, (comment or "").strip()),
+        notify=notify,
     )
-    return project
 
 
-@transaction.atomic
-def project_complete(*, actor, project: Project, comment: str = "") -> Project:
-    """Office: the project is finished — only once every metric has its «after» value."""
-    project = _lock(project)
-    _require_office(actor)
-    _require_status(project, [ProjectStatus.IN_PROGRESS], gettext("Completion"))
+def _check_metrics_complete(project: Project) -> None:
     metrics = list(project.metrics.all())
     if not metrics:
         raise ValidationError(gettext("A project without metrics cannot be completed."), code="no_metrics")
@@ -410,46 +497,66 @@ def project_complete(*, actor, project: Project, comment: str = "") -> Project:
             % {"names": "; ".join(without)},
             code="metrics_incomplete",
         )
-    if project.actual_end is None:
-        project.actual_end = timezone.localdate()
-    # Completion closes the project's own stages; «тиражирование» comes after, when others repeat it.
-    if STAGE_ORDER.index(project.stage) < STAGE_ORDER.index(ProjectStage.CONSOLIDATION):
-        project.stage = ProjectStage.CONSOLIDATION
-    _transition(project, actor=actor, to_status=ProjectStatus.COMPLETED, comment=(comment or "").strip())
-    _notify_coordinators(
+
+
+def project_complete(*, actor, project: Project, comment: str = "") -> Project:
+    """Office: the project is finished — only once every metric has its «after» value."""
+
+    def change(p: Project) -> None:
+        if p.actual_end is None:
+            p.actual_end = timezone.localdate()
+        # Completion closes the project's own stages; «тиражирование» comes after, when others repeat it.
+        if STAGE_ORDER.index(p.stage) < STAGE_ORDER.index(ProjectStage.CONSOLIDATION):
+            p.stage = ProjectStage.CONSOLIDATION
+
+    def notify(p: Project) -> None:
+        _notify_coordinators(
+            p,
+            subject=gettext("Project completed: %(title)s") % {"title": p.title},
+            template="completed.txt",
+        )
+
+    return _project_transition(
         project,
-        subject=gettext("Project completed: %(title)s") % {"title": project.title},
-        template="completed.txt",
+        actor=actor,
+        action=REVIEW,
+        sources=TRANSITION_SOURCES["complete"],
+        to=ProjectStatus.COMPLETED,
+        label=gettext("Completion"),
+        check=_check_metrics_complete,
+        change=change,
+        log=_log(actor, (comment or "").strip()),
+        notify=notify,
     )
-    return project
 
 
-CANCELLABLE = (
-    ProjectStatus.DRAFT,
-    ProjectStatus.SUBMITTED,
-    ProjectStatus.RETURNED,
-    ProjectStatus.APPROVED,
-    ProjectStatus.IN_PROGRESS,
-)
-
-
-@transaction.atomic
 def project_cancel(*, actor, project: Project, reason: str) -> Project:
     """Office: the project stops, with the reason written down."""
-    project = _lock(project)
-    _require_office(actor)
-    _require_status(project, CANCELLABLE, gettext("Cancellation"))
-    if not (reason or "").strip():
-        raise ValidationError({"comment": _("Write why the project is cancelled.")}, code="reason_required")
-    project.review_comment = reason.strip()
-    _transition(project, actor=actor, to_status=ProjectStatus.CANCELLED, comment=reason.strip())
-    _notify_coordinators(
-        project,
-        subject=gettext("Project cancelled: %(title)s") % {"title": project.title},
-        template="cancelled.txt",
-        reason=reason.strip(),
-    )
-    return project
+    with transaction.atomic():
+        reason = _required(reason, _("Write why the project is cancelled."), "reason_required")
+
+        def change(p: Project) -> None:
+            p.review_comment = reason
+
+        def notify(p: Project) -> None:
+            _notify_coordinators(
+                p,
+                subject=gettext("Project cancelled: %(title)s") % {"title": p.title},
+                template="cancelled.txt",
+                reason=reason,
+            )
+
+        return _project_transition(
+            project,
+            actor=actor,
+            action=REVIEW,
+            sources=TRANSITION_SOURCES["cancel"],
+            to=ProjectStatus.CANCELLED,
+            label=gettext("Cancellation"),
+            change=change,
+            log=_log(actor, reason),
+            notify=notify,
+        )
 
 
 # Every transition by name: the test matrix and the admin use this table.
@@ -503,6 +610,7 @@ def project_save_parts(*, actor, project: Project, metrics=None, team=None) -> N
 
     The formsets decide which fields exist (the cabinet offers only «after»
     values once a project is approved); this checks the actor may write them."""
+    require(actor, CHANGE, project)
     if metrics is not None and metrics.has_changed():
         plan_fields = {"name", "unit", "direction", "baseline_value", "baseline_date", "target_value"}
         touches_plan = bool(metrics.deleted_forms) or any(

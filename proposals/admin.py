@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from leanedu.scoping import user_scope
+from leanedu.admin_rules import RuledAdminMixin
+from leanedu.rules import is_office
 from leanedu.spreadsheets import SafeCSV, SafeXLSX
 from leanedu.wording import full_name
 from proposals import services
 from proposals.forms import AnswerForm, ConvertForm, RejectForm
-from proposals.models import OPEN_STATUSES, Proposal, ProposalAttachment, Status
+from proposals.models import Proposal, ProposalAttachment
 from proposals.resources import ProposalExportResource
 from proposals.stats import proposal_stats
 
@@ -46,7 +47,7 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(RuledAdminMixin, admin.TabularInline):
     model = ProposalAttachment
     extra = 0
     can_delete = False
@@ -62,19 +63,19 @@ class AttachmentInline(admin.TabularInline):
 
 
 TRANSITIONS = {
-    # name: (label, allowed source statuses, form or None)
-    "register": (_("Register"), (Status.NEW,), None),
-    "publish": (_("Publish on «We answered»"), (Status.ANSWERED,), None),
-    "unpublish": (_("Remove from «We answered»"), (Status.ANSWERED,), None),
-    "take_in_work": (_("Take into work"), (Status.NEW, Status.REGISTERED), None),
-    "answer": (_("Answer"), OPEN_STATUSES, AnswerForm),
-    "reject": (_("Reject"), OPEN_STATUSES, RejectForm),
-    "convert": (_("Turn into a project"), OPEN_STATUSES, ConvertForm),
+    # name: (label, form or None); the source statuses are the services' own table.
+    "register": (_("Register"), None),
+    "publish": (_("Publish on «We answered»"), None),
+    "unpublish": (_("Remove from «We answered»"), None),
+    "take_in_work": (_("Take into work"), None),
+    "answer": (_("Answer"), AnswerForm),
+    "reject": (_("Reject"), RejectForm),
+    "convert": (_("Turn into a project"), ConvertForm),
 }
 
 
 @admin.register(Proposal)
-class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
+class ProposalAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [ProposalExportResource]
     change_form_template = "admin/proposals/proposal/change_form.html"
     change_list_template = "admin/proposals/proposal/change_list.html"
@@ -176,34 +177,16 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
     def get_export_formats(self):
         return [SafeXLSX, SafeCSV]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def _is_office(self, request) -> bool:
-        return user_scope(request.user).is_office
-
     def has_module_permission(self, request):
-        return self._is_office(request) and super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._is_office(request) and super().has_view_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._is_office(request) and super().has_change_permission(request, obj)
+        return is_office(request.user) and super().has_module_permission(request)
 
     def has_add_permission(self, request):
         return False  # proposals come from the public form only
 
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
-
-    # Deleting goes through the service, so the files and the outbox go too.
-    def delete_model(self, request, obj):
+    # Deleting goes through the service (delete_service of the rulebook's
+    # admin mixin), so the files and the outbox go too.
+    def delete_service(self, request, obj, *, reason=""):
         services.proposal_delete(actor=request.user, proposal=obj)
-
-    def delete_queryset(self, request, queryset):
-        for proposal in queryset:
-            services.proposal_delete(actor=request.user, proposal=proposal)
 
     @admin.display(description=_("proposal"))
     def short_text(self, obj):
@@ -234,11 +217,11 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
         if db_field.name == "assignee":
             from django.contrib.auth import get_user_model
 
-            from leanedu.roles import STAFF_ROLES
+            from leanedu.roles import OFFICE_ROLES
 
             kwargs["queryset"] = (
                 get_user_model()
-                .objects.filter(is_active=True, memberships__role__in=STAFF_ROLES)
+                .objects.filter(is_active=True, memberships__role__in=OFFICE_ROLES)
                 .distinct()
                 .order_by("last_name", "first_name", "username")
             )
@@ -277,8 +260,8 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
         if obj is not None and self.has_change_permission(request, obj):
             extra_context["transitions"] = [
                 (name, label)
-                for name, (label, sources, _form) in TRANSITIONS.items()
-                if obj.status in sources
+                for name, (label, _form) in TRANSITIONS.items()
+                if obj.status in services.TRANSITION_SOURCES[name]
                 and not (name == "publish" and (obj.published or not obj.publish_consent))
                 and not (name == "unpublish" and not obj.published)
             ]
@@ -292,7 +275,9 @@ class ProposalAdmin(ExportMixin, SimpleHistoryAdmin):
         if name not in TRANSITIONS or not self.has_change_permission(request):
             raise PermissionDenied
         proposal = get_object_or_404(self.get_queryset(request), pk=pk)
-        label, _sources, form_class = TRANSITIONS[name]
+        if not self.has_change_permission(request, proposal):
+            raise PermissionDenied
+        label, form_class = TRANSITIONS[name]
         change_url = reverse("admin:proposals_proposal_change", args=[proposal.pk])
         form = None
         if form_class is not None:

@@ -17,7 +17,7 @@ from django.utils.translation import npgettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from leanedu.wording import Noun
-from proposals.querysets import ProposalQuerySet
+from proposals.querysets import ProposalAttachmentQuerySet, ProposalQuerySet
 from proposals.storage import private_storage
 
 
@@ -228,6 +228,8 @@ class ProposalAttachment(models.Model):
     original_name = models.CharField(_("original file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=50)
     size = models.PositiveIntegerField(_("size, bytes"))
+
+    objects = ProposalAttachmentQuerySet.as_manager()
 
     wording = Noun(
         accusative=pgettext_lazy("accusative", "proposal file"),

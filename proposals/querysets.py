@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import models
 from django.utils import timezone
 
+from leanedu.rules import DELETE, EVERYTHING, NOTHING, ChildRuledQuerySet, RuledQuerySet
 
-class ProposalQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ProposalQuerySet:
-        """Proposals hold personal data: office staff see all, nobody else any."""
-        from leanedu.scoping import user_scope
 
-        return self if user_scope(user).is_office else self.none()
+class ProposalQuerySet(RuledQuerySet):
+    def rule(self, scope, action, user):
+        """Proposals hold personal data: office staff see and handle them,
+        nobody else any; only administrators delete one."""
+        if action == DELETE:
+            return EVERYTHING if scope.is_admin else NOTHING
+        return EVERYTHING if scope.is_office else NOTHING
 
     def open(self) -> ProposalQuerySet:
         from proposals.models import OPEN_STATUSES
@@ -33,3 +35,7 @@ class ProposalQuerySet(models.QuerySet):
         from proposals.models import Status
 
         return self.filter(status=Status.ANSWERED, published=True, publish_consent=True)
+
+
+class ProposalAttachmentQuerySet(ChildRuledQuerySet):
+    parent_field = "proposal"

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from leanedu import uploads
 from leanedu.mail import SECRET_PLACEHOLDER, absolute_url, queue_email
 from leanedu.models import OutgoingEmail
-from leanedu.scoping import user_scope
+from leanedu.rules import CHANGE, DELETE, REVIEW, require
+from leanedu.transitions import lock, transition
 from proposals import conf
 from proposals.models import (
     CLOSED_STATUSES,
@@ -32,32 +33,39 @@ from proposals.models import (
 )
 
 
-class TransitionError(ValidationError):
-    """A status change that is not allowed from the proposal's current state."""
-
-
 @dataclass(frozen=True)
 class Submitted:
     proposal: Proposal
     token: str
 
 
-def _require_office(actor) -> None:
-    if not user_scope(actor).is_office:
-        raise PermissionDenied(_("Only the project office may do this."))
+# From which statuses each transition starts: the services use it, the admin
+# offers the buttons from it.
+TRANSITION_SOURCES: dict[str, tuple[str, ...]] = {
+    "register": (Status.NEW,),
+    "publish": (Status.ANSWERED,),
+    "unpublish": (Status.ANSWERED,),
+    "take_in_work": (Status.NEW, Status.REGISTERED),
+    "answer": tuple(OPEN_STATUSES),
+    "reject": tuple(OPEN_STATUSES),
+    "convert": tuple(OPEN_STATUSES),
+}
+
+STATUS_MESSAGE = _("This cannot be done with a proposal in the status «%(status)s».")
 
 
-def _require_status(proposal: Proposal, *allowed: str) -> None:
-    if proposal.status not in allowed:
-        raise TransitionError(
-            _("This cannot be done with a proposal in the status «%(status)s».")
-            % {"status": proposal.get_status_display()}
-        )
-
-
-def _lock(proposal: Proposal) -> Proposal:
-    """Re-read the row under a lock: two staff members never race a transition."""
-    return Proposal.objects.select_for_update().get(pk=proposal.pk)
+def _proposal_transition(proposal: Proposal, *, actor, sources, to: str, label, reason: str, **steps) -> Proposal:
+    return transition(
+        proposal,
+        actor=actor,
+        action=REVIEW,
+        sources=sources,
+        to=to,
+        label=label,
+        reason=reason,
+        status_message=STATUS_MESSAGE,
+        **steps,
+    )
 
 
 def next_number(year: int) -> str:
@@ -158,32 +166,40 @@ def proposal_submit(
         raise
 
 
-@transaction.atomic
 def proposal_register(*, actor, proposal: Proposal) -> Proposal:
     """The office has checked the proposal: it is registered and the clock runs."""
-    _require_office(actor)
-    proposal = _lock(proposal)
-    _require_status(proposal, Status.NEW)
-    proposal.status = Status.REGISTERED
-    proposal.registered_at = timezone.now()
-    proposal._change_reason = "register"
-    proposal.save()
-    return proposal
+
+    def change(p: Proposal) -> None:
+        p.registered_at = timezone.now()
+
+    return _proposal_transition(
+        proposal,
+        actor=actor,
+        sources=TRANSITION_SOURCES["register"],
+        to=Status.REGISTERED,
+        label=_("Register"),
+        reason="register",
+        change=change,
+    )
 
 
-@transaction.atomic
 def proposal_take_in_work(*, actor, proposal: Proposal, assignee=None) -> Proposal:
     """Someone in the office works on the proposal now (the actor, unless named)."""
-    _require_office(actor)
-    proposal = _lock(proposal)
-    _require_status(proposal, Status.NEW, Status.REGISTERED)
-    if proposal.registered_at is None:
-        proposal.registered_at = timezone.now()
-    proposal.status = Status.IN_WORK
-    proposal.assignee = assignee or proposal.assignee or actor
-    proposal._change_reason = "take in work"
-    proposal.save()
-    return proposal
+
+    def change(p: Proposal) -> None:
+        if p.registered_at is None:
+            p.registered_at = timezone.now()
+        p.assignee = assignee or p.assignee or actor
+
+    return _proposal_transition(
+        proposal,
+        actor=actor,
+        sources=TRANSITION_SOURCES["take_in_work"],
+        to=Status.IN_WORK,
+        label=_("Take into work"),
+        reason="take in work",
+        change=change,
+    )
 
 
 @transaction.atomic
@@ -191,93 +207,120 @@ def proposal_update_triage(
     *, actor, proposal: Proposal, assignee=None, internal_notes: str = "", organization=None, category: str = ""
 ) -> Proposal:
     """The office's working fields: assignee, notes, the organisation and category as corrected."""
-    _require_office(actor)
-    locked = _lock(proposal)
+    locked = lock(proposal)
+    require(actor, CHANGE, locked)
     locked.assignee = assignee
     locked.internal_notes = internal_notes
     locked.organization = organization
     if category:
         locked.category = category
     locked.full_clean()
+    locked._history_user = actor
     locked.save()
     return locked
 
 
-@transaction.atomic
 def proposal_answer(*, actor, proposal: Proposal, answer: str, publish: bool = False, status_url: str = "") -> Proposal:
     """Answer the author: the answer is e-mailed and shown on the status page;
     published on «Мы ответили» only when the author agreed to publication."""
-    _require_office(actor)
-    proposal = _lock(proposal)
-    _require_status(proposal, *OPEN_STATUSES)
-    answer = (answer or "").strip()
-    if not answer:
-        raise ValidationError({"answer": _("Write the answer.")})
-    now = timezone.now()
-    proposal.status = Status.ANSWERED
-    proposal.answer = answer
-    proposal.answered_at = now
-    proposal.closed_at = now
-    proposal.registered_at = proposal.registered_at or now
-    proposal.published = bool(publish and proposal.publish_consent)
-    proposal._change_reason = "answer"
-    proposal.save()
-    _mail_author(
+
+    def check(p: Proposal) -> None:
+        if not (answer or "").strip():
+            raise ValidationError({"answer": _("Write the answer.")})
+
+    def change(p: Proposal) -> None:
+        now = timezone.now()
+        p.answer = answer.strip()
+        p.answered_at = now
+        p.closed_at = now
+        p.registered_at = p.registered_at or now
+        p.published = bool(publish and p.publish_consent)
+
+    def notify(p: Proposal) -> None:
+        _mail_author(
+            p,
+            "answered.txt",
+            gettext("Answer to your proposal %(number)s") % {"number": p.number},
+            status_url=status_url,
+        )
+
+    return _proposal_transition(
         proposal,
-        "answered.txt",
-        gettext("Answer to your proposal %(number)s") % {"number": proposal.number},
-        status_url=status_url,
+        actor=actor,
+        sources=TRANSITION_SOURCES["answer"],
+        to=Status.ANSWERED,
+        label=_("Answer"),
+        reason="answer",
+        check=check,
+        change=change,
+        notify=notify,
     )
-    return proposal
 
 
-@transaction.atomic
 def proposal_set_published(*, actor, proposal: Proposal, published: bool) -> Proposal:
     """Show or hide an answered proposal on «Мы ответили»; showing needs the author's consent."""
-    _require_office(actor)
-    proposal = _lock(proposal)
-    _require_status(proposal, Status.ANSWERED)
-    if published and not proposal.publish_consent:
-        raise ValidationError(_("The author did not agree to publication."))
-    proposal.published = published
-    proposal._change_reason = "publish" if published else "unpublish"
-    proposal.save()
-    return proposal
+
+    def check(p: Proposal) -> None:
+        if published and not p.publish_consent:
+            raise ValidationError(_("The author did not agree to publication."))
+
+    def change(p: Proposal) -> None:
+        p.published = published
+
+    return _proposal_transition(
+        proposal,
+        actor=actor,
+        sources=TRANSITION_SOURCES["publish" if published else "unpublish"],
+        to=Status.ANSWERED,
+        label=_("Publish on «We answered»") if published else _("Remove from «We answered»"),
+        reason="publish" if published else "unpublish",
+        check=check,
+        change=change,
+    )
 
 
-@transaction.atomic
 def proposal_reject(
     *, actor, proposal: Proposal, reason: str, comment: str = "", duplicate_of_number: str = "", status_url: str = ""
 ) -> Proposal:
     """Close the proposal without an answer: spam, a duplicate of РВ-…, or off topic."""
-    _require_office(actor)
-    proposal = _lock(proposal)
-    _require_status(proposal, *OPEN_STATUSES)
-    if reason not in RejectReason.values:
-        raise ValidationError({"reason": _("Choose the reason for rejection.")})
-    duplicate_of = None
-    if reason == RejectReason.DUPLICATE:
-        duplicate_of = Proposal.objects.filter(number=duplicate_of_number.strip()).exclude(pk=proposal.pk).first()
-        if duplicate_of is None:
-            raise ValidationError(
-                {"duplicate_of_number": _("Give the registration number of the proposal this one repeats.")}
+    found: dict[str, Proposal | None] = {"duplicate_of": None}
+
+    def check(p: Proposal) -> None:
+        if reason not in RejectReason.values:
+            raise ValidationError({"reason": _("Choose the reason for rejection.")})
+        if reason == RejectReason.DUPLICATE:
+            found["duplicate_of"] = Proposal.objects.filter(number=duplicate_of_number.strip()).exclude(pk=p.pk).first()
+            if found["duplicate_of"] is None:
+                raise ValidationError(
+                    {"duplicate_of_number": _("Give the registration number of the proposal this one repeats.")}
+                )
+
+    def change(p: Proposal) -> None:
+        p.reject_reason = reason
+        p.reject_comment = comment.strip()
+        p.duplicate_of = found["duplicate_of"]
+        p.closed_at = timezone.now()
+
+    def notify(p: Proposal) -> None:
+        if reason != RejectReason.SPAM:  # never write back to a spammer
+            _mail_author(
+                p,
+                "rejected.txt",
+                gettext("Your proposal %(number)s is closed") % {"number": p.number},
+                status_url=status_url,
             )
-    now = timezone.now()
-    proposal.status = Status.REJECTED
-    proposal.reject_reason = reason
-    proposal.reject_comment = comment.strip()
-    proposal.duplicate_of = duplicate_of
-    proposal.closed_at = now
-    proposal._change_reason = f"reject: {reason}"
-    proposal.save()
-    if reason != RejectReason.SPAM:  # never write back to a spammer
-        _mail_author(
-            proposal,
-            "rejected.txt",
-            gettext("Your proposal %(number)s is closed") % {"number": proposal.number},
-            status_url=status_url,
-        )
-    return proposal
+
+    return _proposal_transition(
+        proposal,
+        actor=actor,
+        sources=TRANSITION_SOURCES["reject"],
+        to=Status.REJECTED,
+        label=_("Reject"),
+        reason=f"reject: {reason}",
+        check=check,
+        change=change,
+        notify=notify,
+    )
 
 
 def create_draft_project(*, actor, organization, title: str, problem: str = ""):
@@ -289,30 +332,39 @@ def create_draft_project(*, actor, organization, title: str, problem: str = ""):
     return project_create_draft(actor=actor, organization=organization, title=title[:500], problem=problem)
 
 
-@transaction.atomic
 def proposal_convert(*, actor, proposal: Proposal, organization, title: str, status_url: str = "") -> Proposal:
     """Turn the proposal into a draft lean project of ``organization``, linked both ways."""
-    _require_office(actor)
-    proposal = _lock(proposal)
-    _require_status(proposal, *OPEN_STATUSES)
     title = (title or "").strip()
-    if organization is None or not title:
-        raise ValidationError(_("Choose the organisation and give the project a title."))
-    project = create_draft_project(actor=actor, organization=organization, title=title, problem=proposal.text)
-    now = timezone.now()
-    proposal.status = Status.CONVERTED
-    proposal.project = project
-    proposal.closed_at = now
-    proposal.registered_at = proposal.registered_at or now
-    proposal._change_reason = "convert to project"
-    proposal.save()
-    _mail_author(
+
+    def check(p: Proposal) -> None:
+        if organization is None or not title:
+            raise ValidationError(_("Choose the organisation and give the project a title."))
+
+    def change(p: Proposal) -> None:
+        now = timezone.now()
+        p.project = create_draft_project(actor=actor, organization=organization, title=title, problem=p.text)
+        p.closed_at = now
+        p.registered_at = p.registered_at or now
+
+    def notify(p: Proposal) -> None:
+        _mail_author(
+            p,
+            "converted.txt",
+            gettext("Your proposal %(number)s became a project") % {"number": p.number},
+            status_url=status_url,
+        )
+
+    return _proposal_transition(
         proposal,
-        "converted.txt",
-        gettext("Your proposal %(number)s became a project") % {"number": proposal.number},
-        status_url=status_url,
+        actor=actor,
+        sources=TRANSITION_SOURCES["convert"],
+        to=Status.CONVERTED,
+        label=_("Turn into a project"),
+        reason="convert to project",
+        check=check,
+        change=change,
+        notify=notify,
     )
-    return proposal
 
 
 def overdue_digest_send(*, actor=None, today=None) -> int:
@@ -349,9 +401,8 @@ def _forget_mail_and_files(proposal: Proposal) -> None:
 def proposal_delete(*, actor, proposal: Proposal) -> None:
     """Delete a proposal for good (a portal administrator's right): its row,
     its e-mails in the outbox and its files."""
-    if not (actor is not None and actor.has_perm("proposals.delete_proposal") and user_scope(actor).is_office):
-        raise PermissionDenied(_("Only a portal administrator may delete proposals."))
-    proposal = _lock(proposal)
+    proposal = lock(proposal)
+    require(actor, DELETE, proposal)
     _forget_mail_and_files(proposal)
     proposal._change_reason = "delete"
     proposal.delete()

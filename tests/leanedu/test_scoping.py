@@ -49,7 +49,7 @@ def test_anonymous_sees_no_organisation_data(orgs, anonymous):
 def test_user_without_membership_sees_nothing(orgs, django_user_model):
     loner = django_user_model.objects.create_user("loner", password="x" * 12)
     assert visible(loner) == set()
-    assert not user_scope(loner).sees_everything
+    assert not user_scope(loner).is_office
 
 
 def test_municipality_is_denormalised_for_every_level(orgs):
