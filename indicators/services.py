@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from indicators.models import EDITABLE_STATUSES, Indicator, Period, Value, ValueStatus
 from leanedu.models import Organization
@@ -111,7 +112,7 @@ def value_submit(*, actor, value: Value) -> Value:
         action=SUBMIT,
         sources=EDITABLE_STATUSES,
         to=ValueStatus.SUBMITTED,
-        label=_("Submission for review"),
+        label=pgettext_lazy("indicator value", "Submission for review"),
         status_message=_("Only a draft or a returned value can be submitted."),
         reason="submitted",
         change=change,
@@ -142,7 +143,7 @@ def value_approve(*, actor, value: Value) -> Value:
         action=REVIEW,
         sources=[ValueStatus.SUBMITTED],
         to=ValueStatus.APPROVED,
-        label=_("Approval"),
+        label=pgettext_lazy("indicator value", "Approval"),
         status_message=_("Only a submitted value can be approved."),
         reason="approved",
         change=_reviewed(actor),
@@ -158,7 +159,7 @@ def value_return(*, actor, value: Value, reason: str) -> Value:
         action=REVIEW,
         sources=[ValueStatus.SUBMITTED],
         to=ValueStatus.RETURNED,
-        label=_("Return"),
+        label=pgettext_lazy("indicator value", "Return"),
         status_message=_("Only a submitted value can be returned."),
         reason=reason,
         change=_reviewed(actor, reason),
@@ -175,7 +176,7 @@ def value_reopen(*, actor, value: Value, reason: str) -> Value:
         action=REVIEW,
         sources=[ValueStatus.APPROVED],
         to=ValueStatus.RETURNED,
-        label=_("Reopening"),
+        label=pgettext_lazy("indicator value", "Reopening"),
         status_message=_("Only an approved value can be reopened."),
         reason=reason,
         change=_reviewed(actor, reason),
