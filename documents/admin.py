@@ -196,6 +196,7 @@ class DocumentAdmin(RuledAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin)
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
+        data["tags"] = form.cleaned_data.get("tags", [])
         if change:
             document = services.document_update(actor=request.user, document=obj, **data)
         else:
@@ -206,8 +207,7 @@ class DocumentAdmin(RuledAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin)
             obj._state.adding = False
 
     def save_related(self, request, form, formsets, change):
-        # Tags through the service; inlines through save_formset below.
-        form.instance.tags.set(form.cleaned_data.get("tags", []))
+        # Tags went through the service in save_model; inlines through save_formset below.
         for formset in formsets:
             self.save_formset(request, form, formset, change)
 
@@ -293,6 +293,9 @@ class DocumentAdmin(RuledAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin)
                 _("Status changed: %(counted)s.") % {"counted": Document.wording.counted(done)},
                 messages.SUCCESS,
             )
+
+    def delete_service(self, request, obj, *, reason=""):
+        services.document_delete(actor=request.user, document=obj, reason=reason)
 
     @admin.action(description=_("Put into force"), permissions=["change"])
     def put_in_force(self, request, queryset):

@@ -196,6 +196,32 @@ def relation_remove(*, actor, relation: DocumentRelation) -> None:
 
 
 @transaction.atomic
+def document_delete(*, actor, document: Document, reason: str = "") -> None:
+    """Delete a document registered by mistake. Its relations go through
+    ``relation_remove`` first, so a repeal or amendment it made is taken back
+    from its targets; its stored files are deleted after the commit."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    require(actor, DELETE, document)
+    for relation in document.outgoing_relations.all():
+        relation_remove(actor=actor, relation=relation)
+    names = [
+        (v.file.storage, v.file.name) for v in DocumentFileVersion.objects.filter(document_file__document=document)
+    ]
+    document._history_user = actor
+    document._change_reason = reason or "deleted"
+    document.delete()
+    transaction.on_commit(lambda: _remove_files(names))
+
+
+def _remove_files(names) -> None:
+    for storage, name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete stored file %s", name)
+
+
+@transaction.atomic
 def document_file_add(
     *, actor, document: Document, title: str, upload, edition_date: dt.date | None = None, position: int | None = None
 ) -> DocumentFile:

@@ -160,8 +160,13 @@ class LeaneduUserAdmin(UserAdmin, SimpleHistoryAdmin):
     list_display = ["username", "last_name", "first_name", "email", "is_staff", "is_active", "last_login"]
 
     def get_readonly_fields(self, request, obj=None):
-        # Role groups follow memberships (the inline below), never a hand-picked list.
-        return [*super().get_readonly_fields(request, obj), "groups"]
+        # Role groups follow memberships (the inline below), never a hand-picked
+        # list. Superuser status and single permissions would bypass both the
+        # roles and the scope: only a superuser gives them.
+        fields = [*super().get_readonly_fields(request, obj), "groups"]
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Membership:

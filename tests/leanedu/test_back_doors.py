@@ -431,3 +431,36 @@ def test_granting_keeps_a_hand_given_staff_flag_of_a_coordinator(school_a):
     membership_grant(actor=None, user=user, organization=school_a, role=Role.OFFICIAL)
     user.refresh_from_db()
     assert user.is_staff
+
+
+def test_autocomplete_lists_only_rows_in_scope(client, coordinator_a, school_a, school_b, school_elsewhere):
+    """The admin's search-as-you-type reads through the same rule."""
+    staff(coordinator_a)
+    client.force_login(coordinator_a)
+    url = reverse("admin:autocomplete")
+    params = {"app_label": "indicators", "model_name": "value", "field_name": "organization", "term": ""}
+    response = client.get(url, params)
+    assert response.status_code == 200
+    names = {row["text"] for row in response.json()["results"]}
+    assert names == {school_a.short_name}
+
+
+def test_an_administrator_cannot_make_anyone_superuser(client, office_admin, coordinator_a):
+    client.force_login(office_admin)
+    url = reverse("admin:auth_user_change", args=[coordinator_a.pk])
+    page = client.get(url).content.decode()
+    assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
+    data = {
+        "username": coordinator_a.username,
+        "first_name": coordinator_a.first_name,
+        "last_name": coordinator_a.last_name,
+        "email": coordinator_a.email,
+        "is_active": "on",
+        "is_superuser": "on",
+        "date_joined_0": "01.01.2026",
+        "date_joined_1": "10:00:00",
+    }
+    data |= _formset("memberships", [])
+    client.post(url, data)
+    coordinator_a.refresh_from_db()
+    assert not coordinator_a.is_superuser
