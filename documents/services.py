@@ -205,7 +205,10 @@ def document_delete(*, actor, document: Document, reason: str = "") -> None:
     for relation in document.outgoing_relations.all():
         relation_remove(actor=actor, relation=relation)
     names = [
-        (v.file.storage, v.file.name) for v in DocumentFileVersion.objects.filter(document_file__document=document)
+        (stored.storage, stored.name)
+        for v in DocumentFileVersion.objects.filter(document_file__document=document)
+        for stored in (v.file, v.searchable_file)
+        if stored
     ]
     document._history_user = actor
     document._change_reason = reason or "deleted"
