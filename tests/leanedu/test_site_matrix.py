@@ -28,6 +28,8 @@ OBJECT_PAGES = {
     "projects:detail": ("projects.project", lambda row: [row.pk]),
     "projects:cabinet_project": ("projects.project", lambda row: [row.pk]),
     "projects:cabinet_edit": ("projects.project", lambda row: [row.pk]),
+    "api:documents-detail": ("documents.document", lambda row: [row.pk]),
+    "api:projects-detail": ("projects.project", lambda row: [row.pk]),
 }
 # POST-only actions on a row: refused ones must not write.
 OBJECT_ACTIONS = {
@@ -62,9 +64,41 @@ PLAIN_PAGES = {
     "proposals:new": False,
     "proposals:thanks": False,
     "proposals:answered": False,
+    "api:root": False,
+    "api-schema": False,
+    "api-docs": False,
+    "api:answers-list": False,
+    "api:computed": False,
+    "api:datasets-list": False,
+    "api:documents-list": False,
+    "api:facts": False,
+    "api:indicators-list": False,
+    "api:organizations-list": False,
+    "api:periods-list": False,
+    "api:pilot-sites-list": False,
+    "api:projects-list": False,
+    "api:targets-list": False,
+    "api:values-list": False,
+    "api_tokens:list": True,
+    "opendata:index": False,
+    "opendata:register": False,
 }
 # Rows reached by something else than their primary key: a file, a code, a token.
-SPECIAL = {"documents:file", "projects:attachment", "indicators:detail", "proposals:status", "proposals:attachment"}
+SPECIAL = {
+    "documents:file",
+    "projects:attachment",
+    "indicators:detail",
+    "proposals:status",
+    "proposals:attachment",
+    "api:organizations-detail",
+    "api:indicators-detail",
+    "api:pilot-sites-detail",
+    "api:datasets-detail",
+    "api_tokens:revoke",
+    "opendata:data",
+    "opendata:meta",
+    "opendata:structure",
+}
 
 
 def site_url_names() -> set[str]:
