@@ -227,9 +227,6 @@ class ProposalAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def delete_service(self, request, obj, *, reason=""):
-        services.proposal_delete(actor=request.user, proposal=obj, reason=reason)
-
     def save_model(self, request, obj, form, change):
         services.proposal_update_triage(
             actor=request.user,

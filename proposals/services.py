@@ -367,19 +367,6 @@ def proposal_convert(*, actor, proposal: Proposal, organization, title: str, sta
     )
 
 
-@transaction.atomic
-def proposal_delete(*, actor, proposal: Proposal, reason: str = "") -> None:
-    """Delete a proposal (administrators). Its attachments hold personal
-    data: their files go too, once the rows are gone for good."""
-    proposal = lock(proposal)
-    require(actor, DELETE, proposal)
-    files = [(a.file.storage, a.file.name) for a in proposal.attachments.all()]
-    proposal._history_user = actor
-    proposal._change_reason = reason or "deleted"
-    proposal.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
-
-
 def overdue_digest_send(*, actor=None, today=None) -> int:
     """E-mail the office the list of overdue proposals; returns how many."""
     today = today or timezone.localdate()
