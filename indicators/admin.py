@@ -55,7 +55,7 @@ class PeriodAdmin(RuledAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SentReminder)
-class SentReminderAdmin(admin.ModelAdmin):
+class SentReminderAdmin(RuledAdminMixin, admin.ModelAdmin):
     """What the daily reminders have sent: read only (the job writes it)."""
 
     list_display = ["period", "organization", "step", "sent_at"]

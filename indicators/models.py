@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import npgettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from indicators.querysets import IndicatorQuerySet, PeriodQuerySet, TargetQuerySet, ValueQuerySet
+from indicators.querysets import (
+    IndicatorQuerySet,
+    PeriodQuerySet,
+    SentReminderQuerySet,
+    TargetQuerySet,
+    ValueQuerySet,
+)
 from leanedu.wording import Noun
 from projects.models import Direction  # one enum for projects' metrics and indicators
 
@@ -507,6 +513,8 @@ class SentReminder(models.Model):
     )
     step = models.SmallIntegerField(_("days before the deadline"))
     sent_at = models.DateTimeField(_("date sent"), auto_now_add=True)
+
+    objects = SentReminderQuerySet.as_manager()
 
     wording = Noun(
         accusative=pgettext_lazy("accusative", "sent reminder"),

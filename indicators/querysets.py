@@ -102,3 +102,11 @@ class ValueQuerySet(RuledQuerySet):
         # (period, organisation) index instead of joining every value.
         inside = Period.objects.filter(starts_on__gte=period.starts_on, ends_on__lte=period.ends_on).values("pk")
         return self.filter(period_id__in=inside)
+
+
+class SentReminderQuerySet(RuledQuerySet):
+    """The reminders log: read by office staff (the digest rows name no
+    organisation), written only by the daily job."""
+
+    def rule(self, scope, action, user):
+        return EVERYTHING if action == VIEW and scope.is_office else NOTHING

@@ -84,6 +84,7 @@ def world(actors, school_a, school_elsewhere, municipality, other_municipality, 
     official's scope (school A, its municipality) and one outside it."""
     settings.MEDIA_ROOT = tmp_path / "media"
     from documents.models import DocumentFile, DocumentRelation
+    from indicators.models import SentReminder
     from projects.models import ProjectStatus, ProjectTransition
     from proposals.models import ProposalAttachment  # noqa: F401 (shown inline only)
 
@@ -135,6 +136,7 @@ def world(actors, school_a, school_elsewhere, municipality, other_municipality, 
             ValueFactory(indicator=indicator, period=quarter(2025, 2), organization=school_a, status="approved"),
         ],
         "proposals.proposal": [ProposalFactory(organization=school_a)],
+        "indicators.sentreminder": [SentReminder.objects.create(period=q1, organization=school_a, step=7)],
     }
     return rows
 

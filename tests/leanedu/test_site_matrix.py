@@ -30,6 +30,7 @@ OBJECT_PAGES = {
     "projects:cabinet_edit": ("projects.project", lambda row: [row.pk]),
     "api:documents-detail": ("documents.document", lambda row: [row.pk]),
     "api:projects-detail": ("projects.project", lambda row: [row.pk]),
+    "projects:materials": ("projects.project", lambda row: [row.pk]),
 }
 # POST-only actions on a row: refused ones must not write.
 OBJECT_ACTIONS = {
@@ -82,6 +83,11 @@ PLAIN_PAGES = {
     "api_tokens:list": True,
     "opendata:index": False,
     "opendata:register": False,
+    "verify": False,
+    "indicators:due": False,
+    "reports:official_pdf": True,
+    "reports:on_time": True,
+    "reports:approve_period": True,
 }
 # Rows reached by something else than their primary key: a file, a code, a token.
 SPECIAL = {
@@ -98,6 +104,11 @@ SPECIAL = {
     "opendata:data",
     "opendata:meta",
     "opendata:structure",
+    # a standard solution repeated in another school: allowed across scopes by
+    # design, checked by tests/projects/test_replication.py
+    "projects:replicate",
+    "indicators:numerator",
+    "indicators:denominator",
 }
 
 
