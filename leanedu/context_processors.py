@@ -14,7 +14,7 @@ def reader_links(user) -> dict[str, bool]:
     scope = user_scope(user)
     return {
         "cabinet": bool(scope.coordinator_org_ids),
-        "reports": scope.sees_everything or scope.has_role(Role.OFFICIAL),
+        "reports": scope.is_office or scope.has_role(Role.OFFICIAL),
         "admin": user.is_active and user.is_staff,
     }
 
