@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.models import KEY_PREFIX, ApiToken, hash_key
+from leanedu.rules import CHANGE, require
 
 # A user keeps a handful of tokens (one per script or system), not hundreds.
 MAX_ACTIVE_TOKENS = 10
@@ -32,9 +33,9 @@ def token_create(*, actor, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def token_revoke(*, actor, token: ApiToken) -> ApiToken:
-    """Revoke a token: its owner or office staff (through ``visible_to``)."""
-    if not ApiToken.objects.visible_to(actor).filter(pk=token.pk).exists():
-        raise PermissionDenied
+    """Revoke a token: its owner or office staff (the rule of ``ApiTokenQuerySet``)."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    require(actor, CHANGE, token)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -83,6 +83,7 @@ def world(actors, school_a, school_elsewhere, municipality, other_municipality, 
     """For every model the admin shows: a row in the coordinator's and the
     official's scope (school A, its municipality) and one outside it."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    from api.services import token_create
     from documents.models import DocumentFile, DocumentRelation
     from indicators.models import SentReminder
     from projects.models import ProjectStatus, ProjectTransition
@@ -137,6 +138,10 @@ def world(actors, school_a, school_elsewhere, municipality, other_municipality, 
         ],
         "proposals.proposal": [ProposalFactory(organization=school_a)],
         "indicators.sentreminder": [SentReminder.objects.create(period=q1, organization=school_a, step=7)],
+        "api.apitoken": [
+            token_create(actor=actors["staff_coordinator"], name="Выгрузка школы")[0],
+            token_create(actor=stranger, name="Чужая выгрузка")[0],
+        ],
     }
     return rows
 
@@ -166,7 +171,7 @@ def test_every_admin_url_is_in_the_matrix(world):
 def test_every_admin_of_a_project_model_asks_the_rulebook():
     """Models of the project's apps are shown only through RuledAdminMixin
     (except the outbox, read-only for administrators, and user accounts)."""
-    ours = {"leanedu", "documents", "projects", "indicators", "proposals"}
+    ours = {"leanedu", "documents", "projects", "indicators", "proposals", "api"}
     plain = {
         model._meta.label
         for model, model_admin in admin.site._registry.items()
