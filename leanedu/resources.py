@@ -62,26 +62,35 @@ class YesNoWidget(widgets.BooleanWidget):
 
 
 class RussianDateWidget(widgets.DateWidget):
-    """ДД.ММ.ГГГГ in every format (a text cell in XLSX, so Excel shows it as written)."""
+    """ДД.ММ.ГГГГ as text in CSV; in XLSX a real date cell (the format hands
+    over native values, ``force_native_type``), shown as ДД.ММ.ГГГГ, so a
+    spreadsheet sorts and filters it as a date."""
 
     def __init__(self, **kwargs):
         super().__init__(format="%d.%m.%Y", **kwargs)
 
     def render(self, value, obj=None, **kwargs):
-        return value.strftime("%d.%m.%Y") if isinstance(value, date) else ""
+        if not isinstance(value, date):
+            return None if kwargs.get("force_native_type") else ""
+        if kwargs.get("force_native_type"):
+            return value
+        return value.strftime("%d.%m.%Y")
 
 
 class RussianDateTimeWidget(widgets.DateTimeWidget):
-    """Local time to the minute: ДД.ММ.ГГГГ ЧЧ:ММ."""
+    """Local time to the minute: ДД.ММ.ГГГГ ЧЧ:ММ (a date-time cell in XLSX)."""
 
     def __init__(self, **kwargs):
         super().__init__(format="%d.%m.%Y %H:%M", **kwargs)
 
     def render(self, value, obj=None, **kwargs):
         if not isinstance(value, datetime):
-            return ""
+            return None if kwargs.get("force_native_type") else ""
         if timezone.is_aware(value):
             value = timezone.localtime(value)
+        if kwargs.get("force_native_type"):
+            # A spreadsheet has no time zones: the local time, to the minute.
+            return value.replace(tzinfo=None, second=0, microsecond=0)
         return value.strftime("%d.%m.%Y %H:%M")
 
 

@@ -26,6 +26,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from leanedu.spreadsheets import csv_row
+
 STANDARD_VERSION = "http://opendata.gosmonitor.ru/standard/3.0"
 # The day the sets were first published (passport «created»).
 FIRST_PUBLISHED = datetime.date(2026, 11, 27)
@@ -74,11 +76,14 @@ class Dataset:
 
 
 def csv_lines(header: list[str], rows) -> Iterator[str]:
-    """RFC 4180 CSV, comma-separated, CRLF, UTF-8 without BOM; chunks of 2,000 lines."""
+    """RFC 4180 CSV, comma-separated, CRLF, UTF-8 without BOM; chunks of 2,000
+    lines. Text a spreadsheet would run as a formula (a project title or a
+    document summary beginning with «=», «+», «-» or «@») goes through the
+    kernel's formula-safe cell (leanedu.spreadsheets); numbers stay as they are."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    rows = iter(rows)
+    writer.writerow(csv_row(header))
+    rows = map(csv_row, rows)
     while True:
         writer.writerows(itertools.islice(rows, 2000))
         chunk = out.getvalue()

@@ -11,6 +11,7 @@ from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
 from api.conditional import conditional
+from leanedu.spreadsheets import csv_row
 from opendata.datasets import DATASETS, STANDARD_VERSION, csv_lines, passport
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -30,7 +31,7 @@ def _dataset(identifier: str):
 def _csv(request: HttpRequest, rows: list[list], filename: str) -> HttpResponse:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows(csv_row(row) for row in rows)
     response = HttpResponse(out.getvalue().encode(), content_type=CSV_TYPE)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return conditional(request, response)
