@@ -40,6 +40,12 @@ def too_many_requests(request, exception=None):
     return _page(request, "429.html", 429)
 
 
+def locked_out(request, response=None, credentials=None):
+    """django-axes' answer once an account and address are locked out (its
+    AXES_LOCKOUT_CALLABLE): the site's 429 page, saying why."""
+    return _page(request, "429.html", 429, locked_out=True)
+
+
 def server_error(request):
     # No context processors here: the database may be what failed.
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -190,7 +190,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lockout is the site's 429 page (leanedu/errors.py), in Russian and in the site's layout.
+AXES_LOCKOUT_CALLABLE = "leanedu.errors.locked_out"
 AXES_VERBOSE = False
 # The visitor's address behind the proxy (leanedu/client_ip.py), not the proxy's.
 AXES_CLIENT_IP_CALLABLE = "leanedu.client_ip.client_ip"
