@@ -22,7 +22,7 @@ from indicators import services as indicator_services
 from indicators.models import ValueStatus
 from leanedu import services as kernel_services
 from leanedu.models import Membership, Organization
-from leanedu.roles import Role
+from leanedu.roles import GROUP_NAMES, Role
 from projects.models import ProjectStatus
 from tests.documents.factories import DocumentFactory
 from tests.factories import UserFactory
@@ -224,7 +224,7 @@ def test_membership_admin_saves_through_the_membership_services(client, office_a
     assert client.post(change, data | {"role": Role.OFFICIAL}).status_code == 302
     assert [c["actor"] for c in changed] == [office_admin]
     newcomer = type(newcomer).objects.get(pk=newcomer.pk)
-    assert set(newcomer.groups.values_list("name", flat=True)) == {"Представитель органа управления"}
+    assert set(newcomer.groups.values_list("name", flat=True)) == {GROUP_NAMES[Role.OFFICIAL]}
 
 
 def test_office_cannot_grant_roles_in_the_membership_admin(client, office, school_a):
