@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -26,6 +26,10 @@ REASONS = {
     "anonymize": _("personal data removed"),
     "admin": _("changed in the control panel"),
     "status": _("status"),
+    # The rulebook's services (leanedu.transitions.set_reason, leanedu.services).
+    "created": pgettext_lazy("change reason", "created"),
+    "deleted": pgettext_lazy("change reason", "deleted"),
+    "import": pgettext_lazy("change reason", "import from a file"),
 }
 
 
