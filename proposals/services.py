@@ -405,6 +405,8 @@ def proposal_delete(*, actor, proposal: Proposal) -> None:
     require(actor, DELETE, proposal)
     _forget_mail_and_files(proposal)
     proposal._change_reason = "delete"
+    # the history row of the deletion names who deleted it, also from a command
+    proposal._history_user = actor
     proposal.delete()
 
 

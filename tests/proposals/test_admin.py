@@ -310,6 +310,16 @@ def test_deleting_a_proposal_in_the_admin_deletes_its_files_and_mail(office_admi
     assert not OutgoingEmail.objects.filter(to="parent@example.org").exists()
 
 
+def test_a_deletion_leaves_a_history_row_naming_who_deleted(office_admin):
+    from proposals.models import Proposal
+    from proposals.services import proposal_delete
+
+    proposal = ProposalFactory()
+    proposal_delete(actor=office_admin, proposal=proposal)
+    last = Proposal.history.filter(id=proposal.pk).latest("history_date")
+    assert (last.history_type, last.history_user, last.history_change_reason) == ("-", office_admin, "delete")
+
+
 def test_office_staff_cannot_delete_proposals(office):
     from django.core.exceptions import PermissionDenied
 
