@@ -466,7 +466,7 @@ def _seed_replications(office) -> int:
     """Copies of standard solutions, made as «Повторить у себя» makes them
     (title, passport, tools, metrics without values, linked to the source),
     then submitted and approved on the dates above."""
-    from projects.services import project_create_draft
+    from projects.services import copy_of_standard_solution
 
     created = 0
     for source_org, title, org_name, approved_on, status in REPLICATIONS:
@@ -478,22 +478,7 @@ def _seed_replications(office) -> int:
             or Project.objects.filter(source=source, organization=organization).exists()
         ):
             continue
-        copy = project_create_draft(
-            actor=None,
-            organization=organization,
-            title=source.title,
-            problem=source.problem,
-            goal=source.goal,
-            process=source.process,
-            process_first_step=source.process_first_step,
-            process_last_step=source.process_last_step,
-            customer_group=source.customer_group,
-            risks=source.risks,
-            tools=list(source.tools.all()),
-        )
-        Project.objects.filter(pk=copy.pk).update(source=source)
-        for metric in source.metrics.all():
-            ProjectMetric.objects.create(project=copy, name=metric.name, unit=metric.unit, direction=metric.direction)
+        copy = copy_of_standard_solution(actor=None, source=source, organization=organization)
         path = [ProjectStatus.SUBMITTED]
         if status != ProjectStatus.SUBMITTED:
             path.append(ProjectStatus.APPROVED)

@@ -165,25 +165,13 @@ REPLICABLE_KINDS = (
 )
 
 
-@transaction.atomic
-def project_replicate(*, actor, source: Project, organization: Organization, attachments=()) -> Project:
-    """«Повторить у себя»: a draft project of ``organization`` made from the
-    standard solution ``source`` — its title, process, problem, goal and lean
-    tools, its metrics without values, and the ``attachments`` chosen among its
-    maps, plan and standard — linked to its source. A coordinator of
-    ``organization`` (another organisation than the source's) does it."""
-    from django.core.files.base import ContentFile
-
+def copy_of_standard_solution(*, actor, source: Project, organization: Organization) -> Project:
+    """The draft copy itself — title, passport, lean tools, metrics without
+    values, linked to its source — without the coordinator's checks: the caller
+    has made them (``project_replicate``) or is the demo data, which replays a
+    replication on the office's behalf."""
     from projects.models import ProjectMetric
 
-    if not is_coordinator_of(actor, organization.pk):
-        raise PermissionDenied(gettext("Only a coordinator of this organisation can do this."))
-    source = Project.objects.replicable().get(pk=source.pk)
-    if source.organization_id == organization.pk:
-        raise ValidationError(
-            gettext("This is your organisation's own project: a standard solution is repeated in other organisations."),
-            code="own_project",
-        )
     copy = project_create_draft(
         actor=actor,
         organization=organization,
@@ -202,6 +190,27 @@ def project_replicate(*, actor, source: Project, organization: Organization, att
     copy.save(update_fields=["source"])
     for metric in source.metrics.all():
         ProjectMetric.objects.create(project=copy, name=metric.name, unit=metric.unit, direction=metric.direction)
+    return copy
+
+
+@transaction.atomic
+def project_replicate(*, actor, source: Project, organization: Organization, attachments=()) -> Project:
+    """«Повторить у себя»: a draft project of ``organization`` made from the
+    standard solution ``source`` — its title, process, problem, goal and lean
+    tools, its metrics without values, and the ``attachments`` chosen among its
+    maps, plan and standard — linked to its source. A coordinator of
+    ``organization`` (another organisation than the source's) does it."""
+    from django.core.files.base import ContentFile
+
+    if not is_coordinator_of(actor, organization.pk):
+        raise PermissionDenied(gettext("Only a coordinator of this organisation can do this."))
+    source = Project.objects.replicable().get(pk=source.pk)
+    if source.organization_id == organization.pk:
+        raise ValidationError(
+            gettext("This is your organisation's own project: a standard solution is repeated in other organisations."),
+            code="own_project",
+        )
+    copy = copy_of_standard_solution(actor=actor, source=source, organization=organization)
     chosen = source.attachments.filter(pk__in=[a.pk for a in attachments], kind__in=REPLICABLE_KINDS)
     for original in chosen:
         with original.file.open("rb") as handle:
