@@ -7,11 +7,15 @@ readable size on a 390 px phone, and in the version for the visually impaired
 every text reaches 7:1 (axe-core's ``color-contrast-enhanced``)."""
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 
 from documents.models import Document
 from indicators.models import Indicator
-from projects.models import Project
+from projects.models import Project, ProjectStatus
+from proposals.models import Proposal, Status, hash_token
 from tests.e2e.axe import enhanced_contrast_violations, serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,6 +25,7 @@ def main_pages() -> list[str]:
     document = Document.objects.order_by("pk").first()
     project = Project.objects.public().order_by("pk").first()
     indicator = Indicator.objects.entered().order_by("sort_order").first()
+    computed = Indicator.objects.computed().order_by("sort_order").first()
     pages = [
         "/",
         "/documents/",
@@ -29,20 +34,55 @@ def main_pages() -> list[str]:
         "/projects/",
         "/indicators/",
         f"/indicators/{indicator.code}/",
+        f"/indicators/{computed.code}/numerator/",  # drill-through of a computed figure
         "/proposals/new/",
+        f"/proposals/status/{STATUS_TOKEN}/",
         "/proposals/answered/",
         "/privacy/",
         "/opendata/",
         "/accounts/login/",
+        "/no-such-page/",  # the 404 page
     ]
     if project is not None:
         pages.insert(5, f"/projects/{project.pk}/")
     return pages
 
 
+STATUS_TOKEN = "zoom-test-status-token-of-an-answered-proposal-00"
+
+
 @pytest.fixture
 def demo(db):
     call_command("seed_demo", quiet_accounts=True)
+    # The demo's status tokens are stored only hashed: one answered proposal gets a known one.
+    answered = Proposal.objects.filter(status=Status.ANSWERED).order_by("pk").first()
+    Proposal.objects.filter(pk=answered.pk).update(token_hash=hash_token(STATUS_TOKEN))
+
+
+def coordinator_pages() -> list[str]:
+    coordinator = get_user_model().objects.get(username="coordinator")
+    project = Project.objects.filter(organization__memberships__user=coordinator).order_by("pk")
+    draft = project.filter(status=ProjectStatus.DRAFT).first() or project.first()
+    return [
+        "/cabinet/",
+        "/cabinet/projects/new/",
+        f"/cabinet/projects/{draft.pk}/",
+        f"/cabinet/projects/{draft.pk}/edit/",
+        "/indicators/entry/",
+        "/indicators/due/",
+    ]
+
+
+def sign_in(page, username: str) -> None:
+    user = get_user_model().objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": page.base_url}]
+    )
 
 
 @pytest.fixture
@@ -69,6 +109,16 @@ def test_main_pages_fit_640_px_and_the_menu_opens_without_javascript(zoomed, bro
         if overflow(page) > 0:
             too_wide[path] = overflow(page)
     assert too_wide == {}
+
+    # a coordinator's cabinet at the same zoom
+    sign_in(page, "coordinator")
+    for path in coordinator_pages():
+        response = page.goto(page.base_url + path)
+        assert response.status == 200, path
+        if overflow(page) > 0:
+            too_wide[path] = overflow(page)
+    assert too_wide == {}
+    page.context.clear_cookies()
 
     # the menu is one row, closed, and opens with a click on «Меню» (no script needed)
     page.goto(page.base_url + "/")
