@@ -160,6 +160,10 @@ PERIOD_NUMBERS = {
     PeriodKind.ACADEMIC: (0,),
 }
 # Also the API's documented pattern (OpenAPI): plain groups, valid in ECMAScript too.
+# Quarters and half-years are numbered in Roman numerals, as in official
+# reporting: «I квартал 2026 года», «II полугодие 2026 года».
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
 PERIOD_CODE_RE = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{4}))?$")
 
 
@@ -247,9 +251,9 @@ class Period(models.Model):
         if self.kind == PeriodKind.YEAR:
             return _("%(year)s year") % {"year": self.year}
         if self.kind == PeriodKind.HALF:
-            return _("half-year %(number)s of %(year)s") % {"number": self.number, "year": self.year}
+            return _("half-year %(roman)s of %(year)s") % {"roman": ROMAN[self.number], "year": self.year}
         if self.kind == PeriodKind.QUARTER:
-            return _("quarter %(number)s of %(year)s") % {"number": self.number, "year": self.year}
+            return _("quarter %(roman)s of %(year)s") % {"roman": ROMAN[self.number], "year": self.year}
         return _("academic year %(start)s/%(end)s") % {"start": self.year, "end": self.year + 1}
 
     @staticmethod
