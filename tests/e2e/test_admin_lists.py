@@ -73,3 +73,39 @@ def test_the_triage_queue_shows_the_deadline_and_the_assignee_by_name(office_pag
     headers = office_page.locator("#result_list thead").inner_text().lower()
     assert "контроль срока" in headers
     assert "Ольга Петрова" in office_page.locator("#result_list tbody").inner_text()
+
+
+def test_the_three_lists_fit_1280_px_on_the_demo_data(page, live_server):
+    """The same three lists on the demo data, signed in as the demo's office
+    staff; the widths are printed for the closing note (run with -s)."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("seed_demo", quiet_accounts=True)
+    office = get_user_model().objects.get(username="office")
+    session = SessionStore()
+    session[SESSION_KEY] = str(office.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = office.get_session_auth_hash()
+    session.create()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
+    )
+    lists = {
+        "proposals triage": "/admin/proposals/proposal/",
+        "project review queue": "/admin/projects/submittedproject/",
+        "indicator values": "/admin/indicators/value/",
+    }
+    too_wide = {}
+    for name, path in lists.items():
+        page.goto(page.base_url + path)
+        assert page.viewport_size["width"] == 1280
+        document, table, area, rows = page.evaluate(
+            "[document.documentElement.scrollWidth, document.querySelector('#result_list').scrollWidth,"
+            " document.querySelector('.results').clientWidth, document.querySelectorAll('#result_list tbody tr').length]"
+        )
+        print(f"{name} ({path}): document {document} px, table {table} px in a {area} px area, {rows} rows")
+        assert rows > 0, path
+        if document > 1280 or table > area:
+            too_wide[path] = (document, table, area)
+    assert too_wide == {}
