@@ -1,5 +1,5 @@
 """Every link in the control panel leads somewhere its reader may go: signed in
-as office staff, the index, every list and one change page per model of the
+as office staff (and as the office's administrator), the index, every list and one change page per model of the
 demo data are walked, and every link under the control panel's address on
 them is opened once — none answers 403, 404 or a server error."""
 
@@ -52,7 +52,7 @@ def pages_to_walk(user) -> list[str]:
     return urls
 
 
-@pytest.mark.parametrize("username", ["office"])
+@pytest.mark.parametrize("username", ["office", "admin"])
 def test_every_admin_link_opens_for_its_reader(demo, db, username):  # noqa: F811
     user = get_user_model().objects.get(username=username)
     assert user.is_staff
