@@ -175,9 +175,11 @@ def test_values_inside_quotes_do_not_nest_guillemets():
 
 
 # Latin words a reader may meet in a Russian file: codes (BT-01, 2026-Q1),
-# addresses, names of formats and standards.
+# addresses, names of formats and standards, and the Roman numerals of
+# quarters and half-years («III квартал 2026 года», wording review Y-7).
 ALLOWED_LATIN = re.compile(
     r"\S+@\S+|https?://\S+|\b[A-Z]{1,5}-[\w.-]+|\b\d{4}-[A-Z]\d\b|\b(?:5S|TOTP|ID|IP|XLSX|CSV|PDF|DOCX|ODT|Excel)\b"
+    r"|\b(?:I|II|III|IV)(?=\s+(?:квартал|полугоди))"
 )
 
 
