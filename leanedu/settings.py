@@ -164,6 +164,8 @@ if REDIS_URL:
                 "SOCKET_CONNECT_TIMEOUT": 2,
                 "SOCKET_TIMEOUT": 2,
             },
+            # Several portals (or test runs) on one Redis keep apart by prefix.
+            "KEY_PREFIX": env.str("REDIS_KEY_PREFIX", default=""),
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import time
 import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import psycopg2
@@ -74,6 +76,22 @@ class PrivatePostgres:
         return psycopg2.connect(host=self.socket_dir, user="postgres", dbname=self.dbname)
 
 
+def current_database_url() -> str:
+    """The database this pytest process is connected to (the test database),
+    as a DATABASE_URL for another process: on the embedded server as on an
+    external one. What a transactional test commits, both see."""
+    from django.db import connection
+
+    connection.ensure_connection()  # the embedded server fills in where it listens
+    db = connection.settings_dict
+    user = urllib.parse.quote(db["USER"] or "postgres", safe="")
+    if db.get("PASSWORD"):
+        user += ":" + urllib.parse.quote(db["PASSWORD"], safe="")
+    host = urllib.parse.quote(db["HOST"] or "", safe="")  # a socket folder, percent-encoded
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{user}@{host}{port}/{db['NAME']}"
+
+
 def app_env(database_url: str, static_root: Path, **extra) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST", "LEANEDU_"))}
     env.update(
@@ -100,9 +118,10 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 class Gunicorn:
-    def __init__(self, env: dict[str, str], workers: int = 2, threads: int = 4):
+    def __init__(self, env: dict[str, str], workers: int = 2, threads: int = 4, log: Path | None = None):
         self.port = free_port()
-        self.log = open(Path(env["DJANGO_STATIC_ROOT"]).parent / "gunicorn.log", "w")  # noqa: SIM115
+        log = log or Path(env["DJANGO_STATIC_ROOT"]).parent / "gunicorn.log"
+        self.log = open(log, "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
@@ -140,16 +159,86 @@ class Gunicorn:
         self.log.close()
 
 
+def _exchange(method: str, port: int, path: str, body: bytes | None, headers: dict, timeout: float):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read(), response.msg
+    finally:
+        conn.close()
+
+
 def request(
     method: str, port: int, path: str, body: bytes | None = None, headers: dict | None = None, timeout: float = 20
 ):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.read(), dict(response.getheaders())
-    finally:
-        conn.close()
+    status, data, message = _exchange(method, port, path, body, headers or {}, timeout)
+    return status, data, dict(message.items())
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    """A multipart/form-data body, as a browser sends a form with files:
+    ``files`` maps a field to (file name, bytes, content type)."""
+    boundary = "----leanedu" + secrets.token_hex(12)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    for name, (filename, data, content_type) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n"
+        )
+        parts.append(head.encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class Browser:
+    """One visitor: the cookies the servers gave it go back with every request,
+    to whichever server answers it (cookies belong to a host, not to a port,
+    as behind a balancer)."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self,
+        method: str,
+        port: int,
+        path: str,
+        *,
+        fields: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+        headers: dict | None = None,
+        timeout: float = 20,
+    ):
+        headers = dict(headers or {})
+        body = None
+        if files:
+            body, headers["Content-Type"] = multipart(fields or {}, files)
+        elif fields is not None:
+            body = urllib.parse.urlencode(fields).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        status, data, message = _exchange(method, port, path, body, headers, timeout)
+        for line in message.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(line).items():
+                if morsel["max-age"] == "0":  # deleted (signing out)
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.coded_value  # as sent, quoted if it was
+        return status, data, dict(message.items())
+
+    def sign_in(self, port: int, username: str, password: str) -> tuple[int, bytes]:
+        """The sign-in form, filled in and sent; 302 means signed in."""
+        status, body, _h = self.request("GET", port, "/accounts/login/")
+        if status != 200:
+            return status, body
+        fields = {**hidden_fields(body), "username": username, "password": password}
+        status, body, _h = self.request("POST", port, "/accounts/login/", fields=fields)
+        return status, body
 
 
 @dataclass
@@ -203,39 +292,36 @@ def run_load(port: int, paths: list[str], *, clients: int, seconds: float, actio
     return result
 
 
-CSRF_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
 HIDDEN_RE = re.compile(rb'name="(csrfmiddlewaretoken|started)" value="([^"]+)"')
+
+
+def hidden_fields(page: bytes) -> dict[str, str]:
+    """The hidden inputs of a page's form: the CSRF token (and the proposal form's time stamp)."""
+    return {name.decode(): value.decode() for name, value in HIDDEN_RE.findall(page)}
+
+
+def proposal_fields(i: int) -> dict[str, str]:
+    """What a person types into the «Решаем вместе» form."""
+    return {
+        "author_name": f"Нагрузка {i}",
+        "email": f"load{i}@example.org",
+        "author_role": "parent",
+        "category": "food",
+        "text": f"Предложение из теста надёжности номер {i}: больше овощей в меню.",
+        "consent_personal_data": "on",
+        "website": "",
+    }
 
 
 def submit_proposal(port: int, i: int, on_post=None) -> tuple[int, bytes]:
     """Open the «Решаем вместе» form and send it, as a browser would.
     Returns the final status: 302 to the thank-you page means accepted."""
-    status, body, headers = request("GET", port, "/proposals/new/")
+    visitor = Browser()
+    status, body, _h = visitor.request("GET", port, "/proposals/new/")
     if status != 200:
         return status, body
-    cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
-    fields = {k.decode(): v.decode() for k, v in HIDDEN_RE.findall(body)}
-    data = urllib.parse.urlencode(
-        {
-            **fields,
-            "author_name": f"Нагрузка {i}",
-            "email": f"load{i}@example.org",
-            "author_role": "parent",
-            "category": "food",
-            "text": f"Предложение из теста надёжности номер {i}: больше овощей в меню.",
-            "consent_personal_data": "on",
-            "website": "",
-        }
-    ).encode()
-    status, body, headers = request(
-        "POST",
-        port,
-        "/proposals/new/",
-        body=data,
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"},
-    )
+    fields = {**hidden_fields(body), **proposal_fields(i)}
+    status, body, headers = visitor.request("POST", port, "/proposals/new/", fields=fields)
     if on_post is not None:
         on_post(status)
     if status == 302 and "/thanks/" not in headers.get("Location", ""):

@@ -17,7 +17,7 @@ from indicators.imports import HEADER_MARK
 from indicators.models import Indicator, Period, PeriodKind, Value
 from leanedu.models import Organization
 from tests.factories import SchoolFactory
-from tests.reliability.harness import ROOT
+from tests.reliability.harness import ROOT, current_database_url
 
 pytestmark = [pytest.mark.reliability, pytest.mark.django_db(transaction=True)]
 ROWS = 20_000
@@ -25,13 +25,7 @@ ROWS = 20_000
 
 def subprocess_env() -> dict[str, str]:
     """The test database, seen from another process."""
-    env = dict(os.environ)
-    name = connection.settings_dict["NAME"]
-    if env.get("DATABASE_URL"):
-        env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + name
-    else:
-        env["LEANEDU_EMBEDDED_DB"] = name
-    return env
+    return {**os.environ, "DATABASE_URL": current_database_url()}
 
 
 @pytest.fixture

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from tests.reliability.harness import Gunicorn, PrivatePostgres, app_env, free_port, manage, request
+from tests.reliability.harness import Browser, Gunicorn, PrivatePostgres, app_env, free_port, manage, request
 
 pytestmark = pytest.mark.reliability
 PASSWORD = "redis-outage-password-1"
@@ -93,20 +91,7 @@ def deployment():
 
 
 def sign_in(port: int) -> tuple[int, bytes]:
-    status, body, headers = request("GET", port, "/accounts/login/")
-    if status != 200:
-        return status, body
-    cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "office", "password": PASSWORD})
-    status, body, _h = request(
-        "POST",
-        port,
-        "/accounts/login/",
-        body=data.encode(),
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"},
-    )
-    return status, body
+    return Browser().sign_in(port, "office", PASSWORD)
 
 
 def test_redis_down_gives_503_health_and_a_clean_sign_in_page(deployment):
