@@ -18,7 +18,7 @@ from indicators.models import EDITABLE_STATUSES, Indicator, Period, Value, Value
 from leanedu.models import Organization
 from leanedu.rules import ADD, CHANGE, DELETE, REVIEW, SUBMIT, require
 from leanedu.scoping import user_scope
-from leanedu.transitions import set_reason, transition
+from leanedu.transitions import Step, set_reason
 
 
 def can_enter_for(actor, organization: Organization | int) -> bool:
@@ -100,32 +100,63 @@ def values_save(
     return saved
 
 
+# The workflow of a value, declared once: the services below and the bulk
+# actions use it.
+STEPS: dict[str, Step] = {
+    "submit": Step(
+        sources=tuple(EDITABLE_STATUSES),
+        to=ValueStatus.SUBMITTED,
+        label=pgettext_lazy("indicator value", "Submission for review"),
+        action=SUBMIT,
+        status_message=_("Only a draft or a returned value can be submitted."),
+    ),
+    "approve": Step(
+        sources=(ValueStatus.SUBMITTED,),
+        to=ValueStatus.APPROVED,
+        label=pgettext_lazy("indicator value", "Approval"),
+        status_message=_("Only a submitted value can be approved."),
+    ),
+    "return": Step(
+        sources=(ValueStatus.SUBMITTED,),
+        to=ValueStatus.RETURNED,
+        label=pgettext_lazy("indicator value", "Return"),
+        status_message=_("Only a submitted value can be returned."),
+    ),
+    "reopen": Step(
+        sources=(ValueStatus.APPROVED,),
+        to=ValueStatus.RETURNED,
+        label=pgettext_lazy("indicator value", "Reopening"),
+        status_message=_("Only an approved value can be reopened."),
+    ),
+}
+# What a review that sends a value back needs: a reason, refused with this message.
+REASON_MESSAGES = {
+    "return": _("Give a reason for returning the value."),
+    "reopen": _("Give a reason for reopening an approved value."),
+}
+
+
 def value_submit(*, actor, value: Value) -> Value:
     """draft or returned → submitted: the coordinator sends it for review."""
 
     def change(v: Value) -> None:
         v.submitted_at = timezone.now()
 
-    return transition(
-        value,
-        actor=actor,
-        action=SUBMIT,
-        sources=EDITABLE_STATUSES,
-        to=ValueStatus.SUBMITTED,
-        label=pgettext_lazy("indicator value", "Submission for review"),
-        status_message=_("Only a draft or a returned value can be submitted."),
-        reason="submitted",
-        change=change,
-    )
+    return STEPS["submit"].run(value, actor=actor, reason="submitted", change=change)
 
 
-def _reviewed(actor, reason: str = ""):
+def _review(name: str, *, actor, value: Value, reason: str = "") -> Value:
+    """The office's review ``name`` of one value: who reviewed it and when, and
+    the reason the coordinator sees (required to send a value back)."""
+    if name in REASON_MESSAGES:
+        reason = _need_reason(reason, REASON_MESSAGES[name])
+
     def change(v: Value) -> None:
         v.return_reason = reason
         v.reviewed_by = actor
         v.reviewed_at = timezone.now()
 
-    return change
+    return STEPS[name].run(value, actor=actor, reason=reason or "approved", change=change)
 
 
 def _need_reason(reason: str, message) -> str:
@@ -137,50 +168,18 @@ def _need_reason(reason: str, message) -> str:
 
 def value_approve(*, actor, value: Value) -> Value:
     """submitted → approved: the value is locked from now on."""
-    return transition(
-        value,
-        actor=actor,
-        action=REVIEW,
-        sources=[ValueStatus.SUBMITTED],
-        to=ValueStatus.APPROVED,
-        label=pgettext_lazy("indicator value", "Approval"),
-        status_message=_("Only a submitted value can be approved."),
-        reason="approved",
-        change=_reviewed(actor),
-    )
+    return _review("approve", actor=actor, value=value)
 
 
 def value_return(*, actor, value: Value, reason: str) -> Value:
     """submitted → returned, with a reason the coordinator sees."""
-    reason = _need_reason(reason, _("Give a reason for returning the value."))
-    return transition(
-        value,
-        actor=actor,
-        action=REVIEW,
-        sources=[ValueStatus.SUBMITTED],
-        to=ValueStatus.RETURNED,
-        label=pgettext_lazy("indicator value", "Return"),
-        status_message=_("Only a submitted value can be returned."),
-        reason=reason,
-        change=_reviewed(actor, reason),
-    )
+    return _review("return", actor=actor, value=value, reason=reason)
 
 
 def value_reopen(*, actor, value: Value, reason: str) -> Value:
     """approved → returned: unlocks the value for correction. Needs a reason;
     the approved version stays in history."""
-    reason = _need_reason(reason, _("Give a reason for reopening an approved value."))
-    return transition(
-        value,
-        actor=actor,
-        action=REVIEW,
-        sources=[ValueStatus.APPROVED],
-        to=ValueStatus.RETURNED,
-        label=pgettext_lazy("indicator value", "Reopening"),
-        status_message=_("Only an approved value can be reopened."),
-        reason=reason,
-        change=_reviewed(actor, reason),
-    )
+    return _review("reopen", actor=actor, value=value, reason=reason)
 
 
 @transaction.atomic
@@ -221,31 +220,31 @@ def _require_reviewer(actor) -> None:
         raise PermissionDenied(_("Only the project office reviews indicator values."))
 
 
+def _review_each(name: str, *, actor, values: Iterable[Value], reason: str = "") -> tuple[int, int]:
+    """The review ``name`` of every value of ``values`` in its source status;
+    the others are skipped, not errors (a bulk action over a mixed selection).
+    Returns (done, skipped)."""
+    _require_reviewer(actor)
+    if name in REASON_MESSAGES:
+        _need_reason(reason, REASON_MESSAGES[name])
+    (status,) = STEPS[name].sources
+    return _each_in_status(values, status, lambda value: _review(name, actor=actor, value=value, reason=reason))
+
+
 @transaction.atomic
 def values_approve(*, actor, values: Iterable[Value]) -> tuple[int, int]:
     """Approve every submitted value of ``values``; returns (approved, skipped)."""
-    _require_reviewer(actor)
-    return _each_in_status(values, ValueStatus.SUBMITTED, lambda value: value_approve(actor=actor, value=value))
+    return _review_each("approve", actor=actor, values=values)
 
 
 @transaction.atomic
 def values_return(*, actor, values: Iterable[Value], reason: str) -> tuple[int, int]:
-    _require_reviewer(actor)
-    if not (reason or "").strip():
-        raise ValidationError(_("Give a reason for returning the value."))
-    return _each_in_status(
-        values, ValueStatus.SUBMITTED, lambda value: value_return(actor=actor, value=value, reason=reason)
-    )
+    return _review_each("return", actor=actor, values=values, reason=reason)
 
 
 @transaction.atomic
 def values_reopen(*, actor, values: Iterable[Value], reason: str) -> tuple[int, int]:
-    _require_reviewer(actor)
-    if not (reason or "").strip():
-        raise ValidationError(_("Give a reason for reopening an approved value."))
-    return _each_in_status(
-        values, ValueStatus.APPROVED, lambda value: value_reopen(actor=actor, value=value, reason=reason)
-    )
+    return _review_each("reopen", actor=actor, values=values, reason=reason)
 
 
 def _each_in_status(values: Iterable[Value], status: str, transition) -> tuple[int, int]:

@@ -14,12 +14,13 @@ reason that reopening and returning need. Here the status stays a plain
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext
 
-from leanedu.rules import require
+from leanedu.rules import REVIEW, require
 
 # history_change_reason is a 100-character column (django-simple-history).
 REASON_MAX = 100
@@ -93,3 +94,23 @@ def transition(
     if notify is not None:
         notify(locked)
     return locked
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One transition of a workflow, declared once in its app's table: the
+    statuses it starts from, where it goes, the action the rulebook checks and
+    the transition's name in a refusal. Apps extend it with what their
+    transitions also share (a letter's subject and template)."""
+
+    sources: tuple[str, ...]
+    to: str
+    label: str
+    action: str = REVIEW
+    status_message: str | None = None
+
+    def run(self, obj: models.Model, *, actor, **steps) -> models.Model:
+        """``transition`` with this step's declaration; ``steps`` are its other
+        arguments (``reason``, ``check``, ``change``, ``log``, ``notify``…)."""
+        declared = {name: getattr(self, name) for name in ("action", "sources", "to", "label", "status_message")}
+        return transition(obj, actor=actor, **declared, **steps)

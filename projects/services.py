@@ -7,7 +7,8 @@ project's history) and e-mails the other side through the outbox."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,9 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from leanedu.mail import absolute_url, queue_email
 from leanedu.models import Membership, Organization
 from leanedu.roles import Role
-from leanedu.rules import ADD, CHANGE, DELETE, REVIEW, SUBMIT, is_office, require
+from leanedu.rules import ADD, CHANGE, DELETE, SUBMIT, is_office, require
 from leanedu.scoping import user_scope
-from leanedu.transitions import TransitionError, require_status, set_reason, transition
+from leanedu.transitions import Step, TransitionError, require_status, set_reason
 from projects import conf
 from projects.models import (
     EDITABLE_STATUSES,
@@ -70,10 +71,11 @@ def is_coordinator_of(actor, organization_id: int) -> bool:
     return actor is not None and organization_id in user_scope(actor).coordinator_org_ids
 
 
+STATUS_MESSAGE = _("«%(action)s» is not possible for a project whose status is «%(status)s».")
+
+
 def _require_status(project: Project, allowed: Iterable[str], action: str) -> None:
-    require_status(
-        project, allowed, action, gettext("«%(action)s» is not possible for a project whose status is «%(status)s».")
-    )
+    require_status(project, allowed, action, STATUS_MESSAGE)
 
 
 # --- create and edit ------------------------------------------------------------------
@@ -157,6 +159,18 @@ def can_record_results(actor, project: Project) -> bool:
 
 # What a copy may take of the standard solution's files: its maps, plan and
 # standard; photos show the source's own school.
+# What a copy takes of the standard solution's passport: the process and the
+# problem it solves, not its dates, people or results.
+REPLICATED_FIELDS = (
+    "title",
+    "problem",
+    "goal",
+    "process",
+    "process_first_step",
+    "process_last_step",
+    "customer_group",
+    "risks",
+)
 REPLICABLE_KINDS = (
     AttachmentKind.CURRENT_MAP,
     AttachmentKind.TARGET_MAP,
@@ -175,15 +189,8 @@ def copy_of_standard_solution(*, actor, source: Project, organization: Organizat
     copy = project_create_draft(
         actor=actor,
         organization=organization,
-        title=source.title,
-        problem=source.problem,
-        goal=source.goal,
-        process=source.process,
-        process_first_step=source.process_first_step,
-        process_last_step=source.process_last_step,
-        customer_group=source.customer_group,
-        risks=source.risks,
         tools=list(source.tools.all()),
+        **{name: getattr(source, name) for name in REPLICATED_FIELDS},
     )
     copy.source = source
     copy._change_reason = f"replicate #{source.pk}"
@@ -326,41 +333,96 @@ CANCELLABLE = (
     ProjectStatus.APPROVED,
     ProjectStatus.IN_PROGRESS,
 )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProjectStep(Step):
+    """A transition of the project workflow also sends a letter: to the office
+    when a coordinator submits, to the organisation's coordinators on every
+    decision of the office."""
+
+    subject: str  # «%(title)s» is the project's title
+    template: str  # projects/email/<template>
+    to_office: bool = False
+    status_message: str | None = STATUS_MESSAGE
+
+
+STEPS: dict[str, ProjectStep] = {
+    "submit": ProjectStep(
+        sources=tuple(EDITABLE_STATUSES),
+        to=ProjectStatus.SUBMITTED,
+        label=_("Submission for review"),
+        subject=_("Project submitted for review: %(title)s"),
+        template="submitted.txt",
+        action=SUBMIT,
+        to_office=True,
+    ),
+    "return": ProjectStep(
+        sources=(ProjectStatus.SUBMITTED,),
+        to=ProjectStatus.RETURNED,
+        label=_("Return for revision"),
+        subject=_("Project returned for revision: %(title)s"),
+        template="returned.txt",
+    ),
+    "approve": ProjectStep(
+        sources=(ProjectStatus.SUBMITTED,),
+        to=ProjectStatus.APPROVED,
+        label=_("Approval"),
+        subject=_("Project approved: %(title)s"),
+        template="approved.txt",
+    ),
+    "start": ProjectStep(
+        sources=(ProjectStatus.APPROVED,),
+        to=ProjectStatus.IN_PROGRESS,
+        label=_("Start"),
+        subject=_("Project started: %(title)s"),
+        template="started.txt",
+    ),
+    "complete": ProjectStep(
+        sources=(ProjectStatus.IN_PROGRESS,),
+        to=ProjectStatus.COMPLETED,
+        label=_("Completion"),
+        subject=_("Project completed: %(title)s"),
+        template="completed.txt",
+    ),
+    "cancel": ProjectStep(
+        sources=CANCELLABLE,
+        to=ProjectStatus.CANCELLED,
+        label=_("Cancellation"),
+        subject=_("Project cancelled: %(title)s"),
+        template="cancelled.txt",
+    ),
+}
 # From which statuses each transition starts: the services use it, the admin
 # offers the office's decisions from it.
-TRANSITION_SOURCES: dict[str, tuple[str, ...]] = {
-    "submit": tuple(EDITABLE_STATUSES),
-    "return": (ProjectStatus.SUBMITTED,),
-    "approve": (ProjectStatus.SUBMITTED,),
-    "start": (ProjectStatus.APPROVED,),
-    "complete": (ProjectStatus.IN_PROGRESS,),
-    "cancel": CANCELLABLE,
-}
+TRANSITION_SOURCES: dict[str, tuple[str, ...]] = {name: step.sources for name, step in STEPS.items()}
 
 
-def _log(actor, comment: str = ""):
-    """The transition log row the coordinator reads (the project's history has it too)."""
+def _project_transition(
+    project: Project,
+    name: str,
+    *,
+    actor,
+    comment: str = "",
+    check: Callable[[Project], None] | None = None,
+    change: Callable[[Project], None] | None = None,
+) -> Project:
+    """Make the transition ``name`` (see ``STEPS``): the kernel's transition,
+    the log row the coordinator reads (with ``comment``; the project's history
+    has it too) and the letter."""
+    step = STEPS[name]
+    comment = (comment or "").strip()
 
-    def log(project: Project, from_status: str) -> None:
+    def log(p: Project, from_status: str) -> None:
         ProjectTransition.objects.create(
-            project=project, from_status=from_status, to_status=project.status, actor=actor, comment=comment
+            project=p, from_status=from_status, to_status=p.status, actor=actor, comment=comment
         )
 
-    return log
+    def notify(p: Project) -> None:
+        send = _notify_office if step.to_office else _notify_coordinators
+        send(p, subject=step.subject % {"title": p.title}, template=step.template, comment=comment)
 
-
-def _project_transition(project: Project, *, actor, action: str, sources, to: str, label: str, **steps) -> Project:
-    return transition(
-        project,
-        actor=actor,
-        action=action,
-        sources=sources,
-        to=to,
-        label=label,
-        related=("organization",),
-        status_message=gettext("«%(action)s» is not possible for a project whose status is «%(status)s»."),
-        **steps,
-    )
+    return step.run(project, actor=actor, related=("organization",), check=check, change=change, log=log, notify=notify)
 
 
 def _check_complete_passport(project: Project) -> None:
@@ -377,25 +439,7 @@ def project_submit(*, actor, project: Project) -> Project:
     def change(p: Project) -> None:
         p.submitted_at = timezone.now()
 
-    def notify(p: Project) -> None:
-        _notify_office(
-            p,
-            subject=gettext("Project submitted for review: %(title)s") % {"title": p.title},
-            template="submitted.txt",
-        )
-
-    return _project_transition(
-        project,
-        actor=actor,
-        action=SUBMIT,
-        sources=TRANSITION_SOURCES["submit"],
-        to=ProjectStatus.SUBMITTED,
-        label=gettext("Submission for review"),
-        check=_check_complete_passport,
-        change=change,
-        log=_log(actor),
-        notify=notify,
-    )
+    return _project_transition(project, "submit", actor=actor, check=_check_complete_passport, change=change)
 
 
 def _required(text: str, message, code: str) -> str:
@@ -405,33 +449,17 @@ def _required(text: str, message, code: str) -> str:
     return text
 
 
+def _set_review_comment(comment: str) -> Callable[[Project], None]:
+    def change(p: Project) -> None:
+        p.review_comment = comment
+
+    return change
+
+
 def project_return(*, actor, project: Project, comment: str) -> Project:
     """Office → coordinator: back for revision, with what to fix."""
-    with transaction.atomic():
-        comment = _required(comment, _("Write what the organisation should fix."), "comment_required")
-
-        def change(p: Project) -> None:
-            p.review_comment = comment
-
-        def notify(p: Project) -> None:
-            _notify_coordinators(
-                p,
-                subject=gettext("Project returned for revision: %(title)s") % {"title": p.title},
-                template="returned.txt",
-                comment=comment,
-            )
-
-        return _project_transition(
-            project,
-            actor=actor,
-            action=REVIEW,
-            sources=TRANSITION_SOURCES["return"],
-            to=ProjectStatus.RETURNED,
-            label=gettext("Return for revision"),
-            change=change,
-            log=_log(actor, comment),
-            notify=notify,
-        )
+    comment = _required(comment, _("Write what the organisation should fix."), "comment_required")
+    return _project_transition(project, "return", actor=actor, comment=comment, change=_set_review_comment(comment))
 
 
 def project_approve(*, actor, project: Project, comment: str = "") -> Project:
@@ -448,24 +476,7 @@ def project_approve(*, actor, project: Project, comment: str = "") -> Project:
                 source._change_reason = "replicated"
                 source.save(update_fields=["stage", "updated_at"])
 
-    def notify(p: Project) -> None:
-        _notify_coordinators(
-            p,
-            subject=gettext("Project approved: %(title)s") % {"title": p.title},
-            template="approved.txt",
-        )
-
-    return _project_transition(
-        project,
-        actor=actor,
-        action=REVIEW,
-        sources=TRANSITION_SOURCES["approve"],
-        to=ProjectStatus.APPROVED,
-        label=gettext("Approval"),
-        change=change,
-        log=_log(actor, comment),
-        notify=notify,
-    )
+    return _project_transition(project, "approve", actor=actor, comment=comment, change=change)
 
 
 def project_start(*, actor, project: Project, comment: str = "") -> Project:
@@ -475,24 +486,7 @@ def project_start(*, actor, project: Project, comment: str = "") -> Project:
         if p.actual_start is None:
             p.actual_start = timezone.localdate()
 
-    def notify(p: Project) -> None:
-        _notify_coordinators(
-            p,
-            subject=gettext("Project started: %(title)s") % {"title": p.title},
-            template="started.txt",
-        )
-
-    return _project_transition(
-        project,
-        actor=actor,
-        action=REVIEW,
-        sources=TRANSITION_SOURCES["start"],
-        to=ProjectStatus.IN_PROGRESS,
-        label=gettext("Start"),
-        change=change,
-        log=_log(actor, (comment or "").strip()),
-        notify=notify,
-    )
+    return _project_transition(project, "start", actor=actor, comment=comment, change=change)
 
 
 def _check_metrics_complete(project: Project) -> None:
@@ -518,54 +512,15 @@ def project_complete(*, actor, project: Project, comment: str = "") -> Project:
         if STAGE_ORDER.index(p.stage) < STAGE_ORDER.index(ProjectStage.CONSOLIDATION):
             p.stage = ProjectStage.CONSOLIDATION
 
-    def notify(p: Project) -> None:
-        _notify_coordinators(
-            p,
-            subject=gettext("Project completed: %(title)s") % {"title": p.title},
-            template="completed.txt",
-        )
-
     return _project_transition(
-        project,
-        actor=actor,
-        action=REVIEW,
-        sources=TRANSITION_SOURCES["complete"],
-        to=ProjectStatus.COMPLETED,
-        label=gettext("Completion"),
-        check=_check_metrics_complete,
-        change=change,
-        log=_log(actor, (comment or "").strip()),
-        notify=notify,
+        project, "complete", actor=actor, comment=comment, check=_check_metrics_complete, change=change
     )
 
 
 def project_cancel(*, actor, project: Project, reason: str) -> Project:
     """Office: the project stops, with the reason written down."""
-    with transaction.atomic():
-        reason = _required(reason, _("Write why the project is cancelled."), "reason_required")
-
-        def change(p: Project) -> None:
-            p.review_comment = reason
-
-        def notify(p: Project) -> None:
-            _notify_coordinators(
-                p,
-                subject=gettext("Project cancelled: %(title)s") % {"title": p.title},
-                template="cancelled.txt",
-                reason=reason,
-            )
-
-        return _project_transition(
-            project,
-            actor=actor,
-            action=REVIEW,
-            sources=TRANSITION_SOURCES["cancel"],
-            to=ProjectStatus.CANCELLED,
-            label=gettext("Cancellation"),
-            change=change,
-            log=_log(actor, reason),
-            notify=notify,
-        )
+    reason = _required(reason, _("Write why the project is cancelled."), "reason_required")
+    return _project_transition(project, "cancel", actor=actor, comment=reason, change=_set_review_comment(reason))
 
 
 # Every transition by name: the test matrix and the admin use this table.

@@ -5,6 +5,7 @@ actor's right, and queues its e-mails in the same transaction."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from leanedu import uploads
 from leanedu.mail import SECRET_PLACEHOLDER, absolute_url, queue_email
 from leanedu.models import OutgoingEmail
-from leanedu.rules import CHANGE, DELETE, REVIEW, require
-from leanedu.transitions import lock, transition
+from leanedu.rules import CHANGE, DELETE, require
+from leanedu.transitions import Step, lock
 from proposals import conf
 from proposals.models import (
     CLOSED_STATUSES,
@@ -39,33 +40,81 @@ class Submitted:
     token: str
 
 
-# From which statuses each transition starts: the services use it, the admin
-# offers the buttons from it.
-TRANSITION_SOURCES: dict[str, tuple[str, ...]] = {
-    "register": (Status.NEW,),
-    "publish": (Status.ANSWERED,),
-    "unpublish": (Status.ANSWERED,),
-    "take_in_work": (Status.NEW, Status.REGISTERED),
-    "answer": tuple(OPEN_STATUSES),
-    "reject": tuple(OPEN_STATUSES),
-    "convert": tuple(OPEN_STATUSES),
-}
-
 STATUS_MESSAGE = _("This cannot be done with a proposal in the status «%(status)s».")
 
 
-def _proposal_transition(proposal: Proposal, *, actor, sources, to: str, label, reason: str, **steps) -> Proposal:
-    return transition(
-        proposal,
-        actor=actor,
-        action=REVIEW,
-        sources=sources,
-        to=to,
-        label=label,
-        reason=reason,
-        status_message=STATUS_MESSAGE,
-        **steps,
-    )
+@dataclass(frozen=True, kw_only=True)
+class ProposalStep(Step):
+    """A transition of a proposal: the office's, with its reason in the
+    history and, for the ones that close or answer it, the letter to the author."""
+
+    reason: str
+    template: str = ""  # proposals/email/<template>; none: no letter
+    subject: str = ""  # «%(number)s» is the registration number
+    status_message: str | None = STATUS_MESSAGE
+
+
+STEPS: dict[str, ProposalStep] = {
+    "register": ProposalStep(sources=(Status.NEW,), to=Status.REGISTERED, label=_("Register"), reason="register"),
+    "publish": ProposalStep(
+        sources=(Status.ANSWERED,), to=Status.ANSWERED, label=_("Publish on «We answered»"), reason="publish"
+    ),
+    "unpublish": ProposalStep(
+        sources=(Status.ANSWERED,), to=Status.ANSWERED, label=_("Remove from «We answered»"), reason="unpublish"
+    ),
+    "take_in_work": ProposalStep(
+        sources=(Status.NEW, Status.REGISTERED), to=Status.IN_WORK, label=_("Take into work"), reason="take in work"
+    ),
+    "answer": ProposalStep(
+        sources=tuple(OPEN_STATUSES),
+        to=Status.ANSWERED,
+        label=_("Answer"),
+        reason="answer",
+        template="answered.txt",
+        subject=_("Answer to your proposal %(number)s"),
+    ),
+    "reject": ProposalStep(
+        sources=tuple(OPEN_STATUSES),
+        to=Status.REJECTED,
+        label=_("Reject"),
+        reason="reject",
+        template="rejected.txt",
+        subject=_("Your proposal %(number)s is closed"),
+    ),
+    "convert": ProposalStep(
+        sources=tuple(OPEN_STATUSES),
+        to=Status.CONVERTED,
+        label=_("Turn into a project"),
+        reason="convert to project",
+        template="converted.txt",
+        subject=_("Your proposal %(number)s became a project"),
+    ),
+}
+# From which statuses each transition starts: the services use it, the admin
+# offers the buttons from it.
+TRANSITION_SOURCES: dict[str, tuple[str, ...]] = {name: step.sources for name, step in STEPS.items()}
+
+
+def _proposal_transition(
+    proposal: Proposal,
+    name: str,
+    *,
+    actor,
+    check: Callable[[Proposal], None] | None = None,
+    change: Callable[[Proposal], None] | None = None,
+    reason: str = "",
+    status_url: str = "",
+    write: bool = True,
+) -> Proposal:
+    """Make the transition ``name`` (see ``STEPS``) and, unless ``write`` is
+    false, send the author its letter with the status link."""
+    step = STEPS[name]
+
+    def notify(p: Proposal) -> None:
+        if write and step.template:
+            _mail_author(p, step.template, step.subject % {"number": p.number}, status_url=status_url)
+
+    return step.run(proposal, actor=actor, reason=reason or step.reason, check=check, change=change, notify=notify)
 
 
 def next_number(year: int) -> str:
@@ -172,15 +221,7 @@ def proposal_register(*, actor, proposal: Proposal) -> Proposal:
     def change(p: Proposal) -> None:
         p.registered_at = timezone.now()
 
-    return _proposal_transition(
-        proposal,
-        actor=actor,
-        sources=TRANSITION_SOURCES["register"],
-        to=Status.REGISTERED,
-        label=_("Register"),
-        reason="register",
-        change=change,
-    )
+    return _proposal_transition(proposal, "register", actor=actor, change=change)
 
 
 def proposal_take_in_work(*, actor, proposal: Proposal, assignee=None) -> Proposal:
@@ -191,15 +232,7 @@ def proposal_take_in_work(*, actor, proposal: Proposal, assignee=None) -> Propos
             p.registered_at = timezone.now()
         p.assignee = assignee or p.assignee or actor
 
-    return _proposal_transition(
-        proposal,
-        actor=actor,
-        sources=TRANSITION_SOURCES["take_in_work"],
-        to=Status.IN_WORK,
-        label=_("Take into work"),
-        reason="take in work",
-        change=change,
-    )
+    return _proposal_transition(proposal, "take_in_work", actor=actor, change=change)
 
 
 @transaction.atomic
@@ -236,25 +269,7 @@ def proposal_answer(*, actor, proposal: Proposal, answer: str, publish: bool = F
         p.registered_at = p.registered_at or now
         p.published = bool(publish and p.publish_consent)
 
-    def notify(p: Proposal) -> None:
-        _mail_author(
-            p,
-            "answered.txt",
-            gettext("Answer to your proposal %(number)s") % {"number": p.number},
-            status_url=status_url,
-        )
-
-    return _proposal_transition(
-        proposal,
-        actor=actor,
-        sources=TRANSITION_SOURCES["answer"],
-        to=Status.ANSWERED,
-        label=_("Answer"),
-        reason="answer",
-        check=check,
-        change=change,
-        notify=notify,
-    )
+    return _proposal_transition(proposal, "answer", actor=actor, check=check, change=change, status_url=status_url)
 
 
 def proposal_set_published(*, actor, proposal: Proposal, published: bool) -> Proposal:
@@ -268,14 +283,7 @@ def proposal_set_published(*, actor, proposal: Proposal, published: bool) -> Pro
         p.published = published
 
     return _proposal_transition(
-        proposal,
-        actor=actor,
-        sources=TRANSITION_SOURCES["publish" if published else "unpublish"],
-        to=Status.ANSWERED,
-        label=_("Publish on «We answered»") if published else _("Remove from «We answered»"),
-        reason="publish" if published else "unpublish",
-        check=check,
-        change=change,
+        proposal, "publish" if published else "unpublish", actor=actor, check=check, change=change
     )
 
 
@@ -301,25 +309,15 @@ def proposal_reject(
         p.duplicate_of = found["duplicate_of"]
         p.closed_at = timezone.now()
 
-    def notify(p: Proposal) -> None:
-        if reason != RejectReason.SPAM:  # never write back to a spammer
-            _mail_author(
-                p,
-                "rejected.txt",
-                gettext("Your proposal %(number)s is closed") % {"number": p.number},
-                status_url=status_url,
-            )
-
     return _proposal_transition(
         proposal,
+        "reject",
         actor=actor,
-        sources=TRANSITION_SOURCES["reject"],
-        to=Status.REJECTED,
-        label=_("Reject"),
-        reason=f"reject: {reason}",
         check=check,
         change=change,
-        notify=notify,
+        reason=f"reject: {reason}",
+        status_url=status_url,
+        write=reason != RejectReason.SPAM,  # never write back to a spammer
     )
 
 
@@ -346,25 +344,7 @@ def proposal_convert(*, actor, proposal: Proposal, organization, title: str, sta
         p.closed_at = now
         p.registered_at = p.registered_at or now
 
-    def notify(p: Proposal) -> None:
-        _mail_author(
-            p,
-            "converted.txt",
-            gettext("Your proposal %(number)s became a project") % {"number": p.number},
-            status_url=status_url,
-        )
-
-    return _proposal_transition(
-        proposal,
-        actor=actor,
-        sources=TRANSITION_SOURCES["convert"],
-        to=Status.CONVERTED,
-        label=_("Turn into a project"),
-        reason="convert to project",
-        check=check,
-        change=change,
-        notify=notify,
-    )
+    return _proposal_transition(proposal, "convert", actor=actor, check=check, change=change, status_url=status_url)
 
 
 def overdue_digest_send(*, actor=None, today=None) -> int:
