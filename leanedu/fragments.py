@@ -97,11 +97,16 @@ def versions(names: Iterable[str]) -> str | None:
     return ".".join(tokens[name] for name in names)
 
 
-def cached_by_versions(depends_on: Iterable[str], name: str, compute: Callable[[], object]):
+_UNREAD = object()
+
+
+def cached_by_versions(depends_on: Iterable[str], name: str, compute: Callable[[], object], *, token=_UNREAD):
     """``compute()``, cached until one of ``depends_on`` changes (a choice list,
     say): one primary-key read of the versions instead of the query. Without a
-    version it computes without caching."""
-    token = versions(depends_on)
+    version it computes without caching. A caller that has read the versions
+    already passes them as ``token`` (one read per request, not one per list)."""
+    if token is _UNREAD:
+        token = versions(depends_on)
     if token is None:
         return compute()
     key = f"value:{name}:{token}"

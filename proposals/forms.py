@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from leanedu import uploads
-from leanedu.fragments import cached_by_versions
+from leanedu.fragments import cached_by_versions, versions
 from leanedu.models import Organization
 from proposals import conf
 from proposals.models import AuthorRole, Category, RejectReason
@@ -49,10 +49,14 @@ ACCEPT = uploads.Accept(
 )
 
 
-def municipality_choices() -> list[tuple[int, str]]:
-    """Municipalities that have education organisations; cached until an organisation changes."""
+VERSIONS = ["organizations"]  # what the choice lists (and the cached empty form) are made of
+
+
+def municipality_choices(token=None) -> list[tuple[int, str]]:
+    """Municipalities that have education organisations; cached until an
+    organisation changes (``token``: the organisations' version if already read)."""
     return cached_by_versions(
-        ["organizations"],
+        VERSIONS,
         "proposals:municipalities",
         lambda: list(
             Organization.objects.municipalities()
@@ -60,10 +64,11 @@ def municipality_choices() -> list[tuple[int, str]]:
             .order_by("short_name")
             .values_list("pk", "short_name")
         ),
+        token=token if token is not None else versions(VERSIONS),
     )
 
 
-def organization_choices(municipality_id: int | None, *, single_municipality: bool) -> list:
+def organization_choices(municipality_id: int | None, *, single_municipality: bool, token=None) -> list:
     """The schools and kindergartens a person can pick from.
 
     One municipality (a city's own portal): all of them. A region: only those
@@ -79,7 +84,8 @@ def organization_choices(municipality_id: int | None, *, single_municipality: bo
             rows = rows.filter(municipality_id=municipality_id)
         return list(rows.values_list("pk", "short_name"))
 
-    return choices + cached_by_versions(["organizations"], f"proposals:organizations:{municipality_id}", rows)
+    token = token if token is not None else versions(VERSIONS)
+    return choices + cached_by_versions(VERSIONS, f"proposals:organizations:{municipality_id}", rows, token=token)
 
 
 class ProposalForm(forms.Form):
@@ -124,7 +130,9 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, municipality_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.municipalities = municipality_choices()
+        # The organisations' version, read once: it keys both choice lists and the cached empty form.
+        self.versions = versions(VERSIONS)
+        self.municipalities = municipality_choices(self.versions)
         self.single_municipality = len(self.municipalities) <= 1
         known = {pk for pk, _name in self.municipalities}
         if self.is_bound:
@@ -134,7 +142,7 @@ class ProposalForm(forms.Form):
         self.municipality_name = dict(self.municipalities).get(self.municipality_id, "")
         self.initial["municipality"] = self.municipality_id or ""
         self.fields["organization"].choices = organization_choices(
-            self.municipality_id, single_municipality=self.single_municipality
+            self.municipality_id, single_municipality=self.single_municipality, token=self.versions
         )
         if not self.single_municipality and self.municipality_id is None:
             self.fields["organization"].help_text = _("To name a school, first choose its municipality above the form.")

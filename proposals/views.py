@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -24,9 +25,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from leanedu.accessibility import COOKIE_NAME as A11Y_COOKIE
+from leanedu.accessibility import A11ySettings
 from leanedu.client_ip import client_ip
 from leanedu.fragments import TIMEOUT as FRAGMENT_TIMEOUT
-from leanedu.fragments import versions
 from leanedu.scoping import user_scope
 from proposals import conf
 from proposals.forms import ProposalForm, sign_started
@@ -104,7 +106,10 @@ def new(request: HttpRequest) -> HttpResponse:
         "consent_version": conf.consent_version(),
         "answer_days": conf.answer_days(),
     }
-    return render(request, "proposals/new.html", {"fragment": form_fragment(request, form, context)}, status=status)
+    if form.is_bound:  # a form with errors is rendered as it is
+        fragment = render_to_string("proposals/_new_form.html", context, request)
+        return render(request, "proposals/new.html", {"fragment": fragment}, status=status)
+    return empty_form_page(request, form, context)
 
 
 # Placeholders for the two per-visitor values of the cached form: the CSRF token
@@ -113,32 +118,64 @@ CSRF_SLOT = "csrfslotQx7fK2"
 STARTED_SLOT = "startedslotQx7fK2"
 
 
-def form_fragment(request: HttpRequest, form: ProposalForm, context: dict) -> str:
-    """The form as HTML. An empty form is the same for every visitor but for
-    the CSRF token and the time stamp, so it is rendered once per municipality,
-    language and version of the organisations (the choice lists) and cached;
-    those two values are put in per request. A form with errors is rendered
-    as it is."""
-    if form.is_bound:
-        return render_to_string("proposals/_new_form.html", context, request)
-    token = versions(["organizations"])
-    key = None
-    html = None
-    if token is not None:
-        # The form's other inputs: the consent text's version and deadline, and
-        # the operator's name and retention period from the settings.
-        texts = [context["consent_version"], context["answer_days"], settings.BODY_NAME]
-        texts.append(settings.PROPOSALS_ANONYMIZE_AFTER_DAYS)
-        digest = hashlib.sha1(repr(texts).encode()).hexdigest()[:16]
-        key = f"fragment:proposals-new:{get_language()}:{token}:{form.municipality_id or ''}:{digest}"
-        html = cache.get(key)
+def _fill_slots(html: str, request: HttpRequest) -> str:
+    # Every CSRF token of the page is this visitor's (get_token also sets the cookie).
+    # The two values are a token and a signature (letters, digits, "-_:"): nothing to escape.
+    filled = html.replace(CSRF_SLOT, get_token(request)).replace(STARTED_SLOT, sign_started(), 1)
+    return mark_safe(filled)  # noqa: S308
+
+
+def _shares_the_page(request: HttpRequest, form: ProposalForm) -> bool:
+    """Whether the whole page, not only the form, is the same for this visitor
+    as for others: no session cookie (so nobody signed in, whose name and menu
+    the header shows) and no message waiting to be shown, and an address
+    without other parameters than the chosen municipality (the address goes
+    into the page, and any other query would only fill the cache)."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
+        return False
+    query = request.META.get("QUERY_STRING", "")
+    return not query or query == f"municipality={form.municipality_id}"
+
+
+def empty_form_page(request: HttpRequest, form: ProposalForm, context: dict) -> HttpResponse:
+    """The page with the empty form. The form is the same for every visitor
+    but for the CSRF token and the time stamp, so it is rendered once per
+    municipality, language and version of the organisations (the choice lists)
+    and cached; those two values are put in per request. For a visitor without
+    a session the page around it is shared too (the header of an anonymous
+    visitor differs only by the settings of the version for the visually
+    impaired, which are in the key), so the whole page comes from the cache:
+    the form is the busiest page of a submission."""
+    if form.versions is None:  # no versions yet (an unmigrated database): nothing is cached
+        fragment = render_to_string("proposals/_new_form.html", context, request)
+        return render(request, "proposals/new.html", {"fragment": fragment})
+    # The form's other inputs: the consent text's version and deadline, and
+    # the operator's name and retention period from the settings.
+    texts = [context["consent_version"], context["answer_days"], settings.BODY_NAME]
+    texts.append(settings.PROPOSALS_ANONYMIZE_AFTER_DAYS)
+    digest = hashlib.sha1(repr(texts).encode()).hexdigest()[:16]
+    key = f"fragment:proposals-new:{get_language()}:{form.versions}:{form.municipality_id or ''}:{digest}"
+    page_key = None
+    if _shares_the_page(request, form):
+        a11y = A11ySettings.from_cookie(request.COOKIES.get(A11Y_COOKIE)).to_cookie()
+        page_key = f"page:proposals-new:{key.removeprefix('fragment:proposals-new:')}:{a11y}"
+        page = cache.get(page_key)
+        if page is not None:
+            return HttpResponse(_fill_slots(page, request))
+    html = cache.get(key)
     if html is None:
         form.initial["started"] = STARTED_SLOT
         html = render_to_string("proposals/_new_form.html", {**context, "csrf_token": CSRF_SLOT}, request)
-        if key is not None:
-            cache.set(key, html, FRAGMENT_TIMEOUT)
-    # The two values are a token and a signature (letters, digits, "-_:"): nothing to escape.
-    return mark_safe(html.replace(CSRF_SLOT, get_token(request), 1).replace(STARTED_SLOT, sign_started(), 1))  # noqa: S308
+        cache.set(key, html, FRAGMENT_TIMEOUT)
+    if page_key is None:
+        return render(request, "proposals/new.html", {"fragment": _fill_slots(html, request)})
+    page = render_to_string(
+        "proposals/new.html",
+        {"fragment": mark_safe(html), "csrf_token": CSRF_SLOT},
+        request,  # noqa: S308
+    )
+    cache.set(page_key, page, FRAGMENT_TIMEOUT)
+    return HttpResponse(_fill_slots(page, request))
 
 
 @never_cache

@@ -218,3 +218,65 @@ def test_the_cached_empty_form_gives_every_visitor_their_own_token_and_time_stam
     for visitor, values in zip(visitors, fields, strict=True):
         submit(visitor, form_data, django_capture_on_commit_callbacks, **values)
     assert Proposal.objects.count() == 2
+
+
+def _hidden(html: str) -> dict:
+    return dict(re.findall(r'name="(csrfmiddlewaretoken|started|next)" value="([^"]*)"', html))
+
+
+def test_the_shared_form_page_keeps_each_visitors_settings_address_and_token(
+    school_a, municipality, form_data, django_capture_on_commit_callbacks
+):
+    """The whole form page is shared by visitors without a session: one with
+    the version for the visually impaired switched on still gets its panel, the
+    address it came from and tokens of its own that the site accepts."""
+    from django.test import Client
+
+    plain = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.31")
+    impaired = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.32")
+    impaired.cookies["a11y"] = "1:2:1:0"
+    for _round in range(2):  # the second round comes from the cache
+        for query in ({}, {"municipality": municipality.pk}):
+            page = plain.get(URL, query).content.decode()
+            assert "a11y-panel" not in page and 'class="a11y' not in page
+            chosen = impaired.get(URL, query).content.decode()
+            assert "a11y-panel" in chosen and "a11y-text-2" in chosen
+            address = f"{URL}?municipality={municipality.pk}" if query else URL
+            assert _hidden(chosen)["next"] == _hidden(page)["next"] == address
+            assert "slotQx7fK2" not in page + chosen
+    assert school_a.short_name in chosen
+    for visitor, html in ((plain, page), (impaired, chosen)):
+        values = _hidden(html)
+        submit(visitor, form_data, django_capture_on_commit_callbacks, **values)
+    assert Proposal.objects.count() == 2
+    # The panel's own form posts with the visitor's token too.
+    response = impaired.post(
+        "/accessibility/", {"csrfmiddlewaretoken": _hidden(chosen)["csrfmiddlewaretoken"], "action": "off", "next": URL}
+    )
+    assert response.status_code == 302
+
+
+def test_the_form_page_of_a_signed_in_user_or_with_a_message_is_their_own(client, office, municipality):
+    from django.contrib import messages
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest, HttpResponse
+    from django.test import Client
+
+    Client().get(URL)  # an anonymous visitor's page is in the cache now
+    client.force_login(office)
+    assert (office.get_full_name() or office.get_username()) in client.get(URL).content.decode()
+
+    storage = CookieStorage(HttpRequest())
+    storage.add(messages.INFO, "Сообщение для этого посетителя")
+    response = HttpResponse()
+    storage.update(response)
+    visitor = Client()
+    visitor.cookies["messages"] = response.cookies["messages"].value
+    assert "Сообщение для этого посетителя" in visitor.get(URL).content.decode()
+    assert "Сообщение для этого посетителя" not in Client().get(URL).content.decode()
+
+
+def test_any_other_address_gets_its_own_page(client):
+    html = client.get(URL, {"utm_source": "newsletter"}).content.decode()
+    assert _hidden(html)["next"] == f"{URL}?utm_source=newsletter"
+    assert _hidden(client.get(URL).content.decode())["next"] == URL
