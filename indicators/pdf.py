@@ -18,19 +18,30 @@ A region's report is ≈42,000 rows on ≈1,550 pages, so a table row is drawn
 in one go: its borders, and its cells' text operators as fpdf2's ``text()``
 writes them (the same bytes), with each distinct text encoded for the font
 once (``ReportPDF.shown``) and appended to the page in one write instead of
-three ``_out`` calls and a font encoding per cell."""
+three ``_out`` calls and a font encoding per cell.
+
+Memory follows a page, not the report: each page's content is compressed as
+the page closes and kept in a temporary file (``_Spill``; its footer, where
+fpdf2 writes the page count at the end, stays apart), and ``output()`` writes
+every object straight to the file (``_Producer``) instead of assembling the
+whole file in memory. Inflated, every object is the same as fpdf2's own
+output; what stays in memory to the end is the structure tree (a small
+object a row) and the pages' objects."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import tempfile
+import zlib
+from array import array
 from decimal import Decimal
 
 from fpdf import FPDF
 from fpdf.enums import TextMode
-from fpdf.output import OutputProducer
+from fpdf.output import ContentWithoutID, OutputProducer, PDFXrefAndTrailer, pdf_ref
 from fpdf.structure_tree import NumberTree, StructElem, StructureTreeBuilder
-from fpdf.syntax import PDFObject
+from fpdf.syntax import Name, PDFContentStream, PDFObject, create_dictionary_string
 
 from indicators.official import COMPLETENESS_HEADER, HEADER, OfficialReport, decimals_of
 
@@ -137,9 +148,11 @@ class _Row(PDFObject):
 
 class _ParentTree(NumberTree):
     """fpdf2's parent tree, whose entries may also be ``_Row``s (one per row,
-    standing for its marked-content ids in order)."""
+    standing for its marked-content ids in order). Written to the file page by
+    page (``sink``, set by ``_Producer``): for a region's report it is one object
+    of ≈380,000 references, which fpdf2 would build as a few copies of one string."""
 
-    __slots__ = ()
+    __slots__ = ("sink",)
 
     def serialize(self, obj_dict=None, _security_handler=None) -> str:
         def refs(entries):
@@ -149,17 +162,229 @@ class _ParentTree(NumberTree):
                 else:
                     yield entry.ref
 
-        nums = "\n".join(f"{spid} [{chr(10).join(refs(entries))}]" for spid, entries in self.nums.items())
-        return PDFObject.serialize(self, {"/Nums": f"[{nums}]"})
+        # The bytes of NumberTree.serialize(): "N 0 obj\n<<\n/Nums [spid [refs]\nspid [refs]]\n>>\nendobj".
+        self.sink.write(f"{self.id} 0 obj\n<<\n/Nums [".encode())
+        for n, (spid, entries) in enumerate(self.nums.items()):
+            self.sink.write(f"{chr(10) if n else ''}{spid} [{chr(10).join(refs(entries))}]".encode())
+        return "]\n>>\nendobj"
+
+
+class _PageContents:
+    """A finished page's content stream: what came before the footer compressed
+    in the spill file, the footer itself (where fpdf2 puts the page count in
+    place of ``{nb}`` at output) kept as it is. See ``_Spill``."""
+
+    __slots__ = ("spill", "offset", "length", "checksum", "tail")
+
+    def __init__(self, spill: _Spill, offset: int, length: int, checksum: int, tail: bytes) -> None:
+        self.spill, self.offset, self.length, self.checksum, self.tail = spill, offset, length, checksum, tail
+
+    def replace(self, old: bytes, new: bytes) -> _PageContents:
+        """What fpdf2's ``output()`` calls on a page's content to put in the page count."""
+        if old not in self.tail:
+            raise ValueError("a page-count placeholder outside the page footer")
+        return _PageContents(self.spill, self.offset, self.length, self.checksum, self.tail.replace(old, new))
+
+    def stream(self) -> bytes:
+        """The page's whole content stream as one zlib (FlateDecode) stream: the
+        body's deflate blocks ended by a sync flush, then the footer's, then the
+        Adler-32 of both; it inflates to exactly the bytes fpdf2 would compress."""
+        deflate = zlib.compressobj(-1, zlib.DEFLATED, -15)
+        tail = deflate.compress(self.tail) + deflate.flush()
+        checksum = zlib.adler32(self.tail, self.checksum).to_bytes(4, "big")
+        return b"".join((b"\x78\x9c", self.spill.read(self.offset, self.length), tail, checksum))
+
+
+class _Spill:
+    """Finished pages' content, compressed as each page closes and kept in a
+    temporary file until ``output()`` writes it: fpdf2 would keep every page's
+    content uncompressed in memory to the end (≈40 MB for a region's report),
+    since the footer's «из M» is only known then. The footer stays apart (a few
+    hundred bytes a page) and is compressed at output; both parts form one
+    deflate stream (``_PageContents.stream``)."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()
+        self.size = 0
+
+    def keep(self, contents: bytearray, body_end: int) -> _PageContents:
+        with memoryview(contents) as view:
+            body = view[:body_end]
+            deflate = zlib.compressobj(-1, zlib.DEFLATED, -15)
+            data = deflate.compress(body) + deflate.flush(zlib.Z_SYNC_FLUSH)
+            checksum = zlib.adler32(body)
+            body.release()
+        offset = self.size
+        self.file.seek(offset)
+        self.file.write(data)
+        self.size += len(data)
+        return _PageContents(self, offset, len(data), checksum, bytes(contents[body_end:]))
+
+    def read(self, offset: int, length: int) -> bytes:
+        self.file.seek(offset)
+        return self.file.read(length)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _SpilledStream(PDFContentStream):
+    """A page's content stream read back from the spill file only while it is
+    written (fpdf2 compresses every page's content up front and keeps it)."""
+
+    def __init__(self, contents: _PageContents) -> None:
+        PDFObject.__init__(self)
+        self._page = contents
+        self._contents = None
+        self.filter = Name("FlateDecode")
+        self.length = 0
+
+    def serialize(self, obj_dict=None, _security_handler=None) -> str:
+        self._contents = self._page.stream()
+        self.length = len(self._contents)
+        try:
+            return super().serialize(obj_dict, _security_handler)
+        finally:
+            self._contents = None
+
+
+class _Sink:
+    """fpdf2's output buffer written straight through to the file: ``+=`` and
+    ``write`` write, ``len`` is the offset reached (fpdf2 assembles the whole file
+    in memory, 55 MB for a region). Keeps the MD5 fpdf2 makes the file's /ID of."""
+
+    def __init__(self, handle) -> None:
+        self.handle, self.size = handle, 0
+        self.md5 = hashlib.md5(usedforsecurity=False)
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+        self.md5.update(data)
+        self.size += len(data)
+
+    def __iadd__(self, data: bytes) -> _Sink:
+        self.write(data)
+        return self
+
+    def __len__(self) -> int:
+        return self.size
+
+    def file_id(self, creation_date) -> str:
+        """fpdf2's default /ID: the MD5 of what was written, then the creation date."""
+        digest = self.md5.copy()
+        if creation_date:
+            digest.update(creation_date.strftime("%Y%m%d%H%M%S").encode("utf8"))
+        hex_digest = digest.hexdigest().upper()
+        return f"<{hex_digest}><{hex_digest}>"
+
+
+class _Offsets:
+    """Object number → where the object begins in the file, 4 bytes an object
+    (fpdf2's dict takes ≈ 100, and a region's report has ≈ 380,000 objects)."""
+
+    __slots__ = ("array",)
+
+    def __init__(self) -> None:
+        self.array = array("I")  # 4 bytes: offsets below 4 GiB
+
+    def __setitem__(self, obj_id: int, offset: int) -> None:
+        known = len(self.array)
+        if obj_id >= known:
+            grow = max(obj_id + 1 - known, known // 4 + 1024)
+            self.array.frombytes(bytes(self.array.itemsize * grow))
+        self.array[obj_id] = offset
+
+    def __getitem__(self, obj_id: int) -> int:
+        return self.array[obj_id]
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+
+class _Xref(ContentWithoutID):
+    """fpdf2's cross-reference table and trailer (the same bytes), written to
+    the file in pieces instead of one string of ≈380,000 lines."""
+
+    def __init__(self, xref: PDFXrefAndTrailer) -> None:
+        self.xref = xref
+
+    def serialize(self, _security_handler=None) -> str:
+        xref = self.xref
+        builder = xref.output_builder
+        sink, offsets, fpdf = builder.buffer, builder.offsets, builder.fpdf
+        if xref.catalog_obj is None or xref.encryption_obj is not None:
+            raise ValueError("the official report is neither incomplete nor encrypted")
+        startxref = len(sink)
+        file_id = fpdf.file_id()
+        if file_id == -1:
+            file_id = sink.file_id(fpdf.creation_date)
+        sink.write(f"xref\n0 {xref.count}\n0000000000 65535 f \n".encode())
+        for first in range(1, xref.count, 10_000):
+            last = min(first + 10_000, xref.count)
+            sink.write("".join(f"{offsets[n]:010} 00000 n \n" for n in range(first, last)).encode())
+        out = ["trailer", "<<", f"/Size {xref.count}", f"/Root {pdf_ref(xref.catalog_obj.id)}"]
+        if xref.info_obj:
+            out.append(f"/Info {pdf_ref(xref.info_obj.id)}")
+        if file_id is not None:
+            out.append(f"/ID [{file_id}]")
+        out += [">>", "startxref", str(startxref), "%%EOF"]
+        return "\n".join(out)
+
+
+class _Objects(list):
+    """The producer's list of objects to write, its cross-reference table
+    replaced by ``_Xref`` as fpdf2 appends it."""
+
+    def append(self, obj) -> None:
+        super().append(_Xref(obj) if isinstance(obj, PDFXrefAndTrailer) else obj)
 
 
 class _Producer(OutputProducer):
-    """fpdf2's output, numbering a ``_Row`` as the elements it stands for."""
+    """fpdf2's output, numbering a ``_Row`` as the elements it stands for, and
+    streamed: objects are written to the file as they are serialised (``_Sink``),
+    pages' content read back from the spill file one at a time, the
+    cross-reference table kept in an array (``_Offsets``) and written in pieces.
+    Memory then follows a page, not the document (tied to fpdf2 2.8.9, pinned)."""
+
+    def __init__(self, fpdf: ReportPDF) -> None:
+        super().__init__(fpdf)
+        self.buffer = _Sink(fpdf.target)
+        self.offsets = _Offsets()
+        self.pdf_objs = _Objects()
+
+    def _out(self, data) -> None:
+        if not isinstance(data, bytes | bytearray):
+            data = str(data).encode("latin1")
+        self.buffer.write(data)
+        self.buffer.write(b"\n")
+
+    def _add_pages(self, _slice: slice = slice(0, None)):
+        """fpdf2's ``_add_pages`` for pages whose content is spilled."""
+        fpdf = self.fpdf
+        page_objs = []
+        for page_obj in list(self._iter_pages_in_order())[_slice]:
+            if fpdf.pdf_version > "1.3" and fpdf.allow_images_transparency:
+                page_obj.group = create_dictionary_string(
+                    {"/Type": "/Group", "/S": "/Transparency", "/CS": "/DeviceRGB"}, field_join=" "
+                )
+            if page_obj.dimensions() != fpdf.default_page_dimensions:
+                raise ValueError("every page of the official report is A4 landscape")
+            self._add_pdf_obj(page_obj, "pages")
+            page_objs.append(page_obj)
+            contents = page_obj.contents
+            if isinstance(contents, _PageContents):
+                stream = _SpilledStream(contents)
+            else:
+                stream = PDFContentStream(contents=contents, compress=fpdf.compress)
+            self._add_pdf_obj(stream, "pages")
+            page_obj.contents = stream
+        return page_objs
 
     def _add_structure_tree(self):
         builder = self.fpdf.struct_builder
         if builder.empty():
             return None
+        builder.struct_tree_root.parent_tree.sink = self.buffer
         root = None
         for pdf_obj in builder:
             if root is None:
@@ -271,6 +496,8 @@ class ReportPDF(FPDF):
         self.columns = WIDTHS
         self.header_cells = HEADER
         self.repeat_header = False
+        self.spill = _Spill()
+        self.target = None  # the file ``_Producer`` writes to
 
     # --- measuring ------------------------------------------------------------------
 
@@ -341,6 +568,9 @@ class ReportPDF(FPDF):
     # --- pages ----------------------------------------------------------------------------
 
     def footer(self) -> None:
+        page = self.pages[self.page]
+        body_end = len(page.contents)
+
         def draw():
             self.set_font(FONT, "", 8)
             # cell(), not text(): fpdf2 puts the page count in place of {nb} there.
@@ -348,6 +578,8 @@ class ReportPDF(FPDF):
             self.cell(PAGE_W - 2 * MARGIN, 5, f"Стр. {self.page_no()} из {{nb}}", align="R")
 
         self.artifact(draw)
+        # The footer is the page's last content: the page is finished.
+        page.contents = self.spill.keep(page.contents, body_end)
 
     def new_page(self) -> None:
         self.add_page()
@@ -583,9 +815,12 @@ def official_pdf(report: OfficialReport) -> str:
     pdf.paragraph(None, "Организации, которые не представили утверждённые значения всех показателей за период", size=9)
     pdf.y += 2
     pdf.table(COMPLETENESS_HEADER, COMPLETENESS_WIDTHS, _completeness_rows(report))
-    handle = tempfile.NamedTemporaryFile(suffix=".pdf", delete=False)
-    handle.close()
-    pdf.output(handle.name, output_producer_class=_Producer)
+    try:
+        with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False, buffering=1 << 16) as handle:
+            pdf.target = handle
+            pdf.output(output_producer_class=_Producer)
+    finally:
+        pdf.spill.close()
     return handle.name
 
 

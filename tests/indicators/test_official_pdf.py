@@ -14,13 +14,17 @@ from tests.indicators.factories import ValueFactory, quarter
 pytestmark = pytest.mark.django_db
 
 
-def _pdf(client, user, **params):
+def _pdf_bytes(client, user, **params) -> bytes:
     client.force_login(user)
     response = client.get(reverse("reports:official_pdf"), params)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "filename*=utf-8''" in response["Content-Disposition"]
-    return PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    return b"".join(response.streaming_content)
+
+
+def _pdf(client, user, **params):
+    return PdfReader(io.BytesIO(_pdf_bytes(client, user, **params)))
 
 
 @pytest.fixture
@@ -99,6 +103,27 @@ def test_pdf_is_tagged_for_screen_readers(client, regional_official, year_2025, 
     assert len(column_headers) == 8 + 5  # the report's header row and the completeness list's, once each
     assert kinds["/TR"] > 50 and kinds["/TD"] > 8 * 50
     assert all(page.get("/StructParents") is not None for page in reader.pages)
+
+
+def test_pdf_opens_without_repair(client, regional_official, year_2025, many_schools):
+    """The file is written as it is made (pages' content compressed as each page
+    closes, objects streamed to disk): a viewer finds every object where the
+    cross-reference table says, and every page's content inflates."""
+    data = _pdf_bytes(client, regional_official, period=year_2025.pk)
+    start = int(re.search(rb"startxref\n(\d+)\n%%EOF\n?$", data).group(1))
+    table = data[start : data.index(b"trailer", start)].split(b"\n")
+    assert table[0] == b"xref"
+    count = int(table[1].split()[1])
+    entries = table[3 : 3 + count - 1]
+    assert len(entries) == count - 1 > 500
+    for number, entry in enumerate(entries, start=1):
+        offset = int(entry[:10])
+        assert data[offset:].startswith(f"{number} 0 obj\n".encode()), number
+    reader = PdfReader(io.BytesIO(data), strict=True)
+    assert len(reader.pages) >= 3
+    for n, page in enumerate(reader.pages, start=1):
+        content = page.get_contents().get_data()
+        assert f"{n}".encode() in content and b" Tj ET" in content
 
 
 def test_pdf_of_a_municipality_holds_only_it(client, official, year_2025, many_schools, municipality):
