@@ -13,7 +13,6 @@ import tempfile
 import threading
 from collections.abc import Iterator
 
-import xlsxwriter
 from django.db import connection, transaction
 from django.db.models import Case, FloatField, Func, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce
@@ -21,7 +20,7 @@ from django.utils import timezone
 
 from indicators import conf
 from indicators.models import Indicator, Period, ValueStatus
-from indicators.xlsx import Cells, FastRowWorksheet
+from indicators.xlsx import Cells, FastRowWorksheet, Workbook
 from leanedu.models import Organization
 from leanedu.spreadsheets import FORMULA_TRIGGERS, XLSXWRITER_OPTIONS
 
@@ -279,10 +278,8 @@ def csv_stream(values, period: Period, separator: str = ";") -> Iterator[bytes]:
         yield chunk.replace(b"\n", b"\r\n").replace(_MARKED_BYTES, b"\n")
 
 
-def _workbook(path: str) -> xlsxwriter.Workbook:
-    return xlsxwriter.Workbook(
-        path, {"constant_memory": True, "default_date_format": "dd.mm.yyyy", **XLSXWRITER_OPTIONS}
-    )
+def _workbook(path: str) -> Workbook:
+    return Workbook(path, {"constant_memory": True, "default_date_format": "dd.mm.yyyy", **XLSXWRITER_OPTIONS})
 
 
 def _formats(workbook):

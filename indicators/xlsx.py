@@ -17,9 +17,18 @@ text goes into the workbook's shared strings (each distinct string stored
 once, a cell is ``<v>index</v>``): 2.4× less XML to encode, copy and deflate
 than inline strings. Rows are buffered and written in batches.
 
+``Workbook`` deflates the file at zlib level 2 instead of the default 6:
+for a year's values (72 MB of sheet XML) 0.15 CPU seconds instead of 0.61,
+for a file of 7.4 MB instead of 6.3 MB (level 1 is no faster and makes 8.3
+MB; docs/performance.md). xlsxwriter has no option for it (its zip file is
+made inside ``Workbook._store_workbook``), so the level reaches the zip file
+through the name xlsxwriter looks up, ``xlsxwriter.workbook.ZipFile``,
+replaced once by a subclass that takes the level of the workbook being
+stored in this thread (none given: zlib's default, as before).
+
 Tied to the pinned xlsxwriter version (requirements.txt): it reaches into the
-worksheet's row file, dimensions and the workbook's shared strings table, none
-of which is public API. ``bench/bench_indicators.py`` measures the same file
+worksheet's row file, dimensions, the workbook's shared strings table and its
+zip file, none of which is public API. ``bench/bench_indicators.py`` measures the same file
 through xlsxwriter's public ``write_row`` (task ``xlsx_public``) for the
 comparison. The tests open every file with openpyxl and check it cell by
 cell. Text is always a string cell, never a formula (leanedu/spreadsheets.py
@@ -28,7 +37,11 @@ decides that for every file)."""
 from __future__ import annotations
 
 import re
+import threading
+import zipfile
 
+import xlsxwriter
+import xlsxwriter.workbook
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -37,6 +50,34 @@ from leanedu.spreadsheets import write_xlsx_cell
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _CACHE_LIMIT = 50_000
 _BUFFERED_ROWS = 500
+
+
+_storing = threading.local()
+
+
+class _LevelZipFile(zipfile.ZipFile):
+    """The zip file xlsxwriter makes, at the deflate level of the ``Workbook``
+    being stored in this thread (others: zlib's default)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("compresslevel", getattr(_storing, "level", None))
+        super().__init__(*args, **kwargs)
+
+
+xlsxwriter.workbook.ZipFile = _LevelZipFile
+
+
+class Workbook(xlsxwriter.Workbook):
+    """An xlsxwriter workbook deflated at ``compresslevel`` (see the module's docstring)."""
+
+    compresslevel = 2
+
+    def _store_workbook(self) -> None:
+        _storing.level = self.compresslevel
+        try:
+            super()._store_workbook()
+        finally:
+            _storing.level = None
 
 
 class Cells:

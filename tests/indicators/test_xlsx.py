@@ -2,11 +2,12 @@
 
 import io
 import zipfile
+import zlib
 
 import xlsxwriter
 from openpyxl import load_workbook
 
-from indicators.xlsx import FastRowWorksheet
+from indicators.xlsx import FastRowWorksheet, Workbook
 
 
 def test_plain_rows_round_trip_with_awkward_strings(tmp_path):
@@ -78,3 +79,29 @@ def test_runs_of_cells_round_trip_through_shared_strings(tmp_path):
     # inline (xlsxwriter's shared strings would not keep them literally). The count
     # is every reference: 200 rows × 2 + 199 rows × 2.
     assert 'count="798" uniqueCount="3"' in shared
+
+
+def test_our_workbooks_deflate_at_their_level_and_others_at_zlibs_default(tmp_path):
+    """The level reaches xlsxwriter's zip file (an xlsxwriter upgrade that makes
+    it elsewhere fails here), and only for our workbooks."""
+
+    def sheet_entry(workbook_class):
+        path = tmp_path / f"{workbook_class.__name__}.xlsx"
+        book = workbook_class(str(path), {"constant_memory": True})
+        sheet = book.add_worksheet()
+        for row in range(3000):
+            sheet.write_row(row, 0, [f"Организация {row % 97}", row * 1.5, f"Показатель {row % 13}"])
+        book.close()
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None
+            return archive.getinfo("xl/worksheets/sheet1.xml").compress_size, archive.read("xl/worksheets/sheet1.xml")
+
+    def deflated(data: bytes, level: int) -> int:
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return len(compressor.compress(data) + compressor.flush())
+
+    ours, xml = sheet_entry(Workbook)
+    assert Workbook.compresslevel == 2
+    assert ours == deflated(xml, 2) != deflated(xml, 6)
+    theirs, xml = sheet_entry(xlsxwriter.Workbook)
+    assert theirs == deflated(xml, 6)
