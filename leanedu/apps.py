@@ -44,12 +44,14 @@ class LeaneduConfig(AppConfig):
     def ready(self) -> None:
         from leanedu import checks, third_party  # noqa: F401 — checks registers the system checks
         from leanedu.fragments import install_triggers
+        from leanedu.history import cache_history_manager_classes
         from leanedu.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="leanedu.sync_role_permissions")
         # After every app's migrations (any sender): a new table of a tracked app is tracked too.
         post_migrate.connect(install_triggers, dispatch_uid="leanedu.fragments.install_triggers")
         third_party.install()  # Russian names for what other packages show in the control panel
+        cache_history_manager_classes()  # one manager class per model, not one per history row written
 
     # --- restore (leanedu/backup.py): mail pending in the backup is not sent twice
     def before_restore(self):
