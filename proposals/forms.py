@@ -128,10 +128,11 @@ class ProposalForm(forms.Form):
     # read in __init__, so a tampered value simply narrows nothing.
     municipality = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, municipality_id: int | None = None, **kwargs):
+    def __init__(self, *args, municipality_id: int | None = None, organizations_version: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The organisations' version, read once: it keys both choice lists and the cached empty form.
-        self.versions = versions(VERSIONS)
+        # The organisations' version, read once (here or by the caller): it keys
+        # both choice lists and the cached empty form.
+        self.versions = organizations_version or versions(VERSIONS)
         self.municipalities = municipality_choices(self.versions)
         self.single_municipality = len(self.municipalities) <= 1
         known = {pk for pk, _name in self.municipalities}

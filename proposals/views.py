@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -29,9 +30,10 @@ from leanedu.accessibility import COOKIE_NAME as A11Y_COOKIE
 from leanedu.accessibility import A11ySettings
 from leanedu.client_ip import client_ip
 from leanedu.fragments import TIMEOUT as FRAGMENT_TIMEOUT
+from leanedu.fragments import versions
 from leanedu.scoping import user_scope
 from proposals import conf
-from proposals.forms import ProposalForm, sign_started
+from proposals.forms import VERSIONS, ProposalForm, municipality_choices, sign_started
 from proposals.models import Proposal, ProposalAttachment, hash_token
 from proposals.services import proposal_submit
 
@@ -99,7 +101,15 @@ def new(request: HttpRequest) -> HttpResponse:
             status = 400
     else:
         raw = request.GET.get("municipality", "")
-        form = ProposalForm(municipality_id=int(raw) if raw.isdigit() else None)
+        token = versions(VERSIONS)
+        municipality_id = int(raw) if raw.isdigit() else None
+        if municipality_id not in dict(municipality_choices(token)):
+            municipality_id = None
+        keys = EmptyFormKeys.of(request, token, municipality_id)
+        if keys.page and (page := cache.get(keys.page)) is not None:
+            # The busiest page of a submission, answered without building the form.
+            return HttpResponse(_fill_slots(page, request))
+        form = ProposalForm(municipality_id=municipality_id, organizations_version=token)
     context = {
         "form": form,
         "gosuslugi_url": GOSUSLUGI_FEEDBACK_URL,
@@ -109,7 +119,7 @@ def new(request: HttpRequest) -> HttpResponse:
     if form.is_bound:  # a form with errors is rendered as it is
         fragment = render_to_string("proposals/_new_form.html", context, request)
         return render(request, "proposals/new.html", {"fragment": fragment}, status=status)
-    return empty_form_page(request, form, context)
+    return empty_form_page(request, form, context, keys)
 
 
 # Placeholders for the two per-visitor values of the cached form: the CSRF token
@@ -125,7 +135,7 @@ def _fill_slots(html: str, request: HttpRequest) -> str:
     return mark_safe(filled)  # noqa: S308
 
 
-def _shares_the_page(request: HttpRequest, form: ProposalForm) -> bool:
+def _shares_the_page(request: HttpRequest, municipality_id: int | None) -> bool:
     """Whether the whole page, not only the form, is the same for this visitor
     as for others: no session cookie (so nobody signed in, whose name and menu
     the header shows) and no message waiting to be shown, and an address
@@ -134,47 +144,56 @@ def _shares_the_page(request: HttpRequest, form: ProposalForm) -> bool:
     if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
         return False
     query = request.META.get("QUERY_STRING", "")
-    return not query or query == f"municipality={form.municipality_id}"
+    return not query or query == f"municipality={municipality_id}"
 
 
-def empty_form_page(request: HttpRequest, form: ProposalForm, context: dict) -> HttpResponse:
+@dataclass(frozen=True)
+class EmptyFormKeys:
+    """Cache keys of the empty form (``form``) and of the whole page around it
+    (``page``, only for a visitor who shares it); empty without a version."""
+
+    form: str = ""
+    page: str = ""
+
+    @classmethod
+    def of(cls, request: HttpRequest, token: str | None, municipality_id: int | None) -> EmptyFormKeys:
+        if token is None:  # no versions yet (an unmigrated database): nothing is cached
+            return cls()
+        # The form's other inputs: the consent text's version and deadline, and
+        # the operator's name and retention period from the settings.
+        texts = [conf.consent_version(), conf.answer_days(), settings.BODY_NAME]
+        texts.append(settings.PROPOSALS_ANONYMIZE_AFTER_DAYS)
+        digest = hashlib.sha1(repr(texts).encode()).hexdigest()[:16]
+        common = f"{get_language()}:{token}:{municipality_id or ''}:{digest}"
+        page = ""
+        if _shares_the_page(request, municipality_id):
+            a11y = A11ySettings.from_cookie(request.COOKIES.get(A11Y_COOKIE)).to_cookie()
+            page = f"page:proposals-new:{common}:{a11y}"
+        return cls(form=f"fragment:proposals-new:{common}", page=page)
+
+
+def empty_form_page(request: HttpRequest, form: ProposalForm, context: dict, keys: EmptyFormKeys) -> HttpResponse:
     """The page with the empty form. The form is the same for every visitor
     but for the CSRF token and the time stamp, so it is rendered once per
     municipality, language and version of the organisations (the choice lists)
     and cached; those two values are put in per request. For a visitor without
     a session the page around it is shared too (the header of an anonymous
     visitor differs only by the settings of the version for the visually
-    impaired, which are in the key), so the whole page comes from the cache:
-    the form is the busiest page of a submission."""
-    if form.versions is None:  # no versions yet (an unmigrated database): nothing is cached
+    impaired, which are in the key): the view answers it from the cache
+    before building a form at all."""
+    if not keys.form:
         fragment = render_to_string("proposals/_new_form.html", context, request)
         return render(request, "proposals/new.html", {"fragment": fragment})
-    # The form's other inputs: the consent text's version and deadline, and
-    # the operator's name and retention period from the settings.
-    texts = [context["consent_version"], context["answer_days"], settings.BODY_NAME]
-    texts.append(settings.PROPOSALS_ANONYMIZE_AFTER_DAYS)
-    digest = hashlib.sha1(repr(texts).encode()).hexdigest()[:16]
-    key = f"fragment:proposals-new:{get_language()}:{form.versions}:{form.municipality_id or ''}:{digest}"
-    page_key = None
-    if _shares_the_page(request, form):
-        a11y = A11ySettings.from_cookie(request.COOKIES.get(A11Y_COOKIE)).to_cookie()
-        page_key = f"page:proposals-new:{key.removeprefix('fragment:proposals-new:')}:{a11y}"
-        page = cache.get(page_key)
-        if page is not None:
-            return HttpResponse(_fill_slots(page, request))
-    html = cache.get(key)
+    html = cache.get(keys.form)
     if html is None:
         form.initial["started"] = STARTED_SLOT
         html = render_to_string("proposals/_new_form.html", {**context, "csrf_token": CSRF_SLOT}, request)
-        cache.set(key, html, FRAGMENT_TIMEOUT)
-    if page_key is None:
+        cache.set(keys.form, html, FRAGMENT_TIMEOUT)
+    if not keys.page:
         return render(request, "proposals/new.html", {"fragment": _fill_slots(html, request)})
-    page = render_to_string(
-        "proposals/new.html",
-        {"fragment": mark_safe(html), "csrf_token": CSRF_SLOT},
-        request,  # noqa: S308
-    )
-    cache.set(page_key, page, FRAGMENT_TIMEOUT)
+    fragment = mark_safe(html)  # noqa: S308 - rendered by the template above
+    page = render_to_string("proposals/new.html", {"fragment": fragment, "csrf_token": CSRF_SLOT}, request)
+    cache.set(keys.page, page, FRAGMENT_TIMEOUT)
     return HttpResponse(_fill_slots(page, request))
 
 
