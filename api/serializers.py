@@ -20,6 +20,19 @@ def _decimal(**kwargs):
     return serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class SiteUrlField(serializers.Field):
+    """The object's page on the site, absolute when the request is known."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj) -> str:
+        request = self.context.get("request")
+        path = obj.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
 class OrganizationBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
@@ -95,7 +108,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     relations = serializers.SerializerMethodField()
     files = DocumentFileSerializer(many=True, read_only=True)
-    site_url = serializers.SerializerMethodField()
+    site_url = SiteUrlField()
 
     class Meta:
         model = Document
@@ -120,12 +133,6 @@ class DocumentSerializer(serializers.ModelSerializer):
             "files",
             "updated_at",
         ]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_site_url(self, document) -> str:
-        request = self.context.get("request")
-        path = document.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
 
     @extend_schema_field(RelationSerializer(many=True))
     def get_relations(self, document):
@@ -195,7 +202,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     tools = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     metrics = MetricSerializer(many=True, read_only=True)
     status_history = TransitionSerializer(source="transitions", many=True, read_only=True)
-    site_url = serializers.SerializerMethodField()
+    site_url = SiteUrlField()
 
     class Meta:
         model = Project
@@ -210,30 +217,16 @@ class ProjectSerializer(serializers.ModelSerializer):
             "status_label",
             "stage",
             "stage_label",
-            "process",
-            "process_first_step",
-            "process_last_step",
-            "customer_group",
-            "problem",
-            "goal",
+            *Project.PROCESS_FIELDS,
             "tools",
             "risks",
             "results",
-            "planned_start",
-            "planned_end",
-            "actual_start",
-            "actual_end",
+            *Project.DATE_FIELDS,
             "is_replicable",
             "metrics",
             "status_history",
             "updated_at",
         ]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_site_url(self, project) -> str:
-        request = self.context.get("request")
-        path = project.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -279,18 +272,21 @@ class PeriodSerializer(serializers.ModelSerializer):
         fields = ["code", "kind", "year", "number", "starts_on", "ends_on", "label"]
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class FigureSerializer(serializers.ModelSerializer):
+    """A figure per indicator, period and organisation (a target, a value):
+    the indicator and the period by their codes."""
+
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     period = serializers.CharField(source="period.code", read_only=True)
 
+
+class TargetSerializer(FigureSerializer):
     class Meta:
         model = Target
         fields = ["id", "indicator", "period", "organization_id", "value", "baseline_year", "baseline_value"]
 
 
-class ValueSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    period = serializers.CharField(source="period.code", read_only=True)
+class ValueSerializer(FigureSerializer):
     municipality_id = serializers.IntegerField(source="organization.municipality_id", read_only=True, allow_null=True)
 
     class Meta:

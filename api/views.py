@@ -137,8 +137,37 @@ class PeriodViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericVie
     queryset = Period.objects.order_by("starts_on", "-ends_on", "pk")
 
 
+NUMBER = serializers.DecimalField(max_digits=16, decimal_places=2)
+MOMENT = serializers.DateTimeField()
+
+
+class FigureRowsMixin:
+    """A list of figures per indicator, period and organisation (targets,
+    values) from plain rows (``values()``), not model instances: a page of
+    1,000 is one query and a loop (see bench/bench_api.py). ``represent``
+    gives a row's own columns."""
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        codes = period_codes()
+        rows = [
+            {
+                "id": row["pk"],
+                "indicator": row["indicator_code"],
+                "period": codes[row["period_id"]],
+                "organization_id": row["organization_id"],
+                **self.represent(row),
+            }
+            for row in page
+        ]
+        return self.get_paginated_response(rows)
+
+    def represent(self, row: dict) -> dict:
+        raise NotImplementedError
+
+
 @extend_schema_view(list=extend_schema(summary="Targets per indicator, period and organisation", tags=["indicators"]))
-class TargetViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class TargetViewSet(FigureRowsMixin, ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.TargetSerializer
     filterset_class = filters.TargetFilter
 
@@ -154,25 +183,14 @@ class TargetViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericVie
             indicator_code=F("indicator__code"),
         )
 
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        codes = period_codes()
-        number = serializers.DecimalField(max_digits=16, decimal_places=2)
-        rows = [
-            {
-                "id": row["pk"],
-                "indicator": row["indicator_code"],
-                "period": codes[row["period_id"]],
-                "organization_id": row["organization_id"],
-                "value": number.to_representation(row["value"]),
-                "baseline_year": row["baseline_year"],
-                "baseline_value": None
-                if row["baseline_value"] is None
-                else number.to_representation(row["baseline_value"]),
-            }
-            for row in page
-        ]
-        return self.get_paginated_response(rows)
+    def represent(self, row: dict) -> dict:
+        return {
+            "value": NUMBER.to_representation(row["value"]),
+            "baseline_year": row["baseline_year"],
+            "baseline_value": None
+            if row["baseline_value"] is None
+            else NUMBER.to_representation(row["baseline_value"]),
+        }
 
 
 @extend_schema_view(
@@ -184,7 +202,7 @@ class TargetViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericVie
         tags=["indicators"],
     )
 )
-class ValueViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ValueViewSet(FigureRowsMixin, ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.ValueSerializer
     filterset_class = filters.ValueFilter
 
@@ -202,25 +220,13 @@ class ValueViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericView
             indicator_code=F("indicator__code"),
         )
 
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        codes = period_codes()
-        value_field = serializers.DecimalField(max_digits=16, decimal_places=2)
-        date_field = serializers.DateTimeField()
-        rows = [
-            {
-                "id": row["pk"],
-                "indicator": row["indicator_code"],
-                "period": codes[row["period_id"]],
-                "organization_id": row["organization_id"],
-                "municipality_id": row["municipality_id"],
-                "value": value_field.to_representation(row["value"]),
-                "status": row["status"],
-                "updated_at": date_field.to_representation(row["updated_at"]),
-            }
-            for row in page
-        ]
-        return self.get_paginated_response(rows)
+    def represent(self, row: dict) -> dict:
+        return {
+            "municipality_id": row["municipality_id"],
+            "value": NUMBER.to_representation(row["value"]),
+            "status": row["status"],
+            "updated_at": MOMENT.to_representation(row["updated_at"]),
+        }
 
 
 def period_codes() -> dict[int, str]:

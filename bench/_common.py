@@ -7,6 +7,7 @@ never touched. Figures are printed, never asserted."""
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import sys
 import time
@@ -98,3 +99,19 @@ def time_requests(client, url: str, repeat: int = 30) -> tuple[float, float, int
 
 def row(*cells) -> str:
     return " | ".join(str(c) for c in cells)
+
+
+class Sink:
+    """A file-like object that only counts what is written to it."""
+
+    def __init__(self):
+        self.size = 0
+
+    def write(self, data):
+        self.size += len(data)
+        return len(data)
+
+
+def rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

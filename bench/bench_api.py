@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import percentiles, row, setup_django  # noqa: E402
+from bench._common import Sink, percentiles, row, rss_mb, setup_django  # noqa: E402
 
 ORIGINAL_URL = os.environ.get("DATABASE_URL", "")
 
@@ -46,19 +45,6 @@ LISTS = [
     "/api/v1/facts/?period=2025&level=organization",
     "/api/v1/computed/?period=2025",
 ]
-
-
-class Sink:
-    def __init__(self):
-        self.size = 0
-
-    def write(self, data):
-        self.size += len(data)
-        return len(data)
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _client():

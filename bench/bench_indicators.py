@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -33,24 +32,9 @@ from pathlib import Path
 # BENCH_CODE_ROOT: measure another checkout's code (see BENCH_BEFORE) with this script.
 sys.path.insert(0, os.environ.get("BENCH_CODE_ROOT") or str(Path(__file__).resolve().parent.parent))
 
-from bench._common import row, setup_django  # noqa: E402
+from bench._common import Sink, row, rss_mb, setup_django  # noqa: E402
 
 ORIGINAL_URL = os.environ.get("DATABASE_URL", "")
-
-
-class Sink:
-    """A file-like object that only counts what is written to it."""
-
-    def __init__(self):
-        self.size = 0
-
-    def write(self, data):
-        self.size += len(data)
-        return len(data)
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def backend_cpu() -> float | None:
@@ -291,7 +275,8 @@ def task_import(rows: str) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from indicators.imports import HEADER_MARK, import_preview, values_import
+    from indicators.exports import TEMPLATE_HEADER
+    from indicators.imports import import_preview, values_import
     from indicators.models import Indicator, Period, PeriodKind
     from leanedu.models import Organization, OrganizationKind
 
@@ -322,9 +307,7 @@ def task_import(rows: str) -> dict:
         handle.close()
         book = xlsxwriter.Workbook(handle.name, {"constant_memory": True})
         sheet = book.add_worksheet()
-        sheet.write_row(
-            0, 0, [HEADER_MARK, "Организация", "Код показателя", "Показатель", "Единица", "Значение", "Комментарий"]
-        )
+        sheet.write_row(0, 0, TEMPLATE_HEADER)
         n = 0
         for org in orgs:
             for code in codes:

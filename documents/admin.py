@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin
@@ -26,7 +25,7 @@ from documents.models import (
 )
 from documents.resources import DocumentResource
 from documents.uploads import check_upload
-from leanedu.admin_rules import RuledAdminMixin
+from leanedu.admin_rules import RuledAdminMixin, each_through_service
 from leanedu.spreadsheets import SafeCSV, SafeXLSX
 
 
@@ -103,20 +102,7 @@ class IncomingRelationInline(RuledAdminMixin, admin.TabularInline):
 class DocumentAdminForm(forms.ModelForm):
     class Meta:
         model = Document
-        fields = [
-            "kind",
-            "authority",
-            "authority_genitive",
-            "number",
-            "date_signed",
-            "title",
-            "summary",
-            "status",
-            "effective_from",
-            "effective_until",
-            "is_public",
-            "tags",
-        ]
+        fields = list(Document.REGISTRY_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -258,19 +244,14 @@ class DocumentAdmin(RuledAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin)
             instance = inline_form.instance
             if data.get("DELETE") and instance.pk:
                 services.relation_remove(actor=request.user, relation=instance)
-            elif not instance.pk:
-                services.relation_add(
-                    actor=request.user,
-                    source=document,
-                    kind=data["kind"],
-                    target=data["target"],
-                    note=data.get("note", ""),
-                )
-            elif inline_form.changed_data:
+            elif instance.pk and inline_form.changed_data == ["note"]:
+                services.relation_update_note(actor=request.user, relation=instance, note=data.get("note", ""))
+            elif not instance.pk or inline_form.changed_data:
                 # A changed relation is a different relation: remove and register anew.
                 with transaction.atomic():
-                    old = DocumentRelation.objects.get(pk=instance.pk)
-                    services.relation_remove(actor=request.user, relation=old)
+                    if instance.pk:
+                        old = DocumentRelation.objects.get(pk=instance.pk)
+                        services.relation_remove(actor=request.user, relation=old)
                     services.relation_add(
                         actor=request.user,
                         source=document,
@@ -280,13 +261,13 @@ class DocumentAdmin(RuledAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin)
                     )
 
     def _transition(self, request, queryset, status):
-        done = 0
-        for document in queryset:
-            try:
-                services.document_change_status(actor=request.user, document=document, status=status)
-                done += 1
-            except ValidationError as exc:
-                self.message_user(request, f"№ {document.number}: {' '.join(exc.messages)}", messages.ERROR)
+        done = each_through_service(
+            self,
+            request,
+            queryset,
+            lambda document: services.document_change_status(actor=request.user, document=document, status=status),
+            name_of=lambda document: f"№ {document.number}",
+        )
         if done:
             self.message_user(
                 request,
@@ -390,7 +371,7 @@ class DocumentRelationAdmin(RuledAdminMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:  # only the note is editable here
-            super().save_model(request, obj, form, change)
+            services.relation_update_note(actor=request.user, relation=obj, note=obj.note)
             return
         relation = services.relation_add(
             actor=request.user, source=obj.source, kind=obj.kind, target=obj.target, note=obj.note

@@ -131,6 +131,24 @@ class Document(models.Model):
     history = HistoricalRecords(excluded_fields=["file_text", "search_vector"])
     objects = DocumentQuerySet.as_manager()
 
+    # A registry entry as the office keeps it, in the order of the form and of
+    # the exported file; the services, the admin form and the import list
+    # their fields from here.
+    REGISTRY_FIELDS = (
+        "kind",
+        "authority",
+        "authority_genitive",
+        "number",
+        "date_signed",
+        "title",
+        "summary",
+        "status",
+        "effective_from",
+        "effective_until",
+        "is_public",
+        "tags",
+    )
+
     wording = Noun(
         accusative=pgettext_lazy("accusative", "document"),
         genitive=pgettext_lazy("genitive", "document"),

@@ -41,21 +41,7 @@ class DocumentResource(ServiceResource):
 
     class Meta:
         model = Document
-        fields = (
-            "id",
-            "kind",
-            "authority",
-            "authority_genitive",
-            "number",
-            "date_signed",
-            "title",
-            "summary",
-            "status",
-            "effective_from",
-            "effective_until",
-            "is_public",
-            "tags",
-        )
+        fields = ("id", *Document.REGISTRY_FIELDS)
         export_order = fields
         import_id_fields = ("authority", "kind", "number", "date_signed")
         clean_model_instances = True

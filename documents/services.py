@@ -45,18 +45,8 @@ TRANSITIONS: dict[str, set[str]] = {
 # A source in one of these statuses acts on the documents it refers to.
 EFFECTIVE = (DocumentStatus.IN_FORCE, DocumentStatus.AMENDED)
 
-EDITABLE_FIELDS = (
-    "kind",
-    "authority",
-    "authority_genitive",
-    "number",
-    "date_signed",
-    "title",
-    "summary",
-    "effective_from",
-    "effective_until",
-    "is_public",
-)
+# Status changes are transitions; tags are set beside the fields.
+EDITABLE_FIELDS = tuple(name for name in Document.REGISTRY_FIELDS if name not in ("status", "tags"))
 
 
 def _save(instance, actor, reason: str = "") -> None:
@@ -165,6 +155,17 @@ def relation_add(*, actor, source: Document, kind: str, target: Document, note: 
     _save(relation, actor)
     require(actor, ADD, relation)
     _apply_relation(actor, relation)
+    return relation
+
+
+@transaction.atomic
+def relation_update_note(*, actor, relation: DocumentRelation, note: str) -> DocumentRelation:
+    """Change the note of a relation. Its kind and documents stay: a different
+    relation is removed and registered anew, so the statuses it gives follow."""
+    relation = DocumentRelation.objects.select_for_update().get(pk=relation.pk)
+    require(actor, CHANGE, relation)
+    relation.note = note
+    _save(relation, actor, "note changed")
     return relation
 
 

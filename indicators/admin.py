@@ -28,17 +28,7 @@ from leanedu.wording import full_name
 @admin.register(Indicator)
 class IndicatorAdmin(RuledAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [IndicatorResource]
-    list_display = [
-        "code",
-        "name",
-        "unit",
-        "direction",
-        "level",
-        "method",
-        "aggregation",
-        "active_from_year",
-        "active_until_year",
-    ]
+    list_display = list(Indicator.DEFINITION_FIELDS)
     list_filter = ["method", "level", "unit", "direction"]
     list_select_related = ["legal_basis"]
     search_fields = ["code", "name"]

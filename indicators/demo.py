@@ -272,37 +272,42 @@ def seed(ctx) -> None:
 
 # --- the synthetic region ---------------------------------------------------------------
 
-REGION_VALUES_SQL = """
+# The synthetic region's organisations (of the municipalities named with the
+# prefix, not the authorities themselves) × its entered indicators × periods.
+REGION_ROWS = """
+FROM leanedu_organization o
+JOIN leanedu_organization m ON m.id = o.municipality_id
+CROSS JOIN indicators_indicator i
+CROSS JOIN indicators_period p
+WHERE m.short_name LIKE %(prefix)s AND o.id <> m.id
+  AND i.method = 'entered' AND i.code = ANY(%(codes)s)
+"""
+
+REGION_VALUES_SQL = (
+    """
 INSERT INTO indicators_value
     (indicator_id, period_id, organization_id, value, comment, status, return_reason, updated_at)
 SELECT i.id, p.id, o.id,
        LEAST(CASE WHEN i.unit = 'percent' THEN 100 ELSE 100000 END,
              GREATEST(0, 5 + (p.year - 2022) * 3 + ((o.id * 7 + i.id * 13 + p.number * 5) %% 11)))::numeric(14, 2),
-       '', 'approved', '', now()
-FROM leanedu_organization o
-JOIN leanedu_organization m ON m.id = o.municipality_id
-CROSS JOIN indicators_indicator i
-CROSS JOIN indicators_period p
-WHERE m.short_name LIKE %(prefix)s AND o.id <> m.id
-  AND i.method = 'entered' AND i.code = ANY(%(codes)s)
-  AND p.kind = 'quarter' AND p.year BETWEEN %(first)s AND %(last)s
+       '', 'approved', '', now()"""
+    + REGION_ROWS
+    + """  AND p.kind = 'quarter' AND p.year BETWEEN %(first)s AND %(last)s
   AND NOT EXISTS (SELECT 1 FROM indicators_value x WHERE x.organization_id = o.id)
 """
+)
 
-REGION_TARGETS_SQL = """
+REGION_TARGETS_SQL = (
+    """
 INSERT INTO indicators_target (indicator_id, period_id, organization_id, value, baseline_year, baseline_value)
 SELECT i.id, p.id, o.id,
        LEAST(CASE WHEN i.unit = 'percent' THEN 100 ELSE 100000 END, 10 + (p.year - 2022) * 3)::numeric(14, 2),
-       2021, 5
-FROM leanedu_organization o
-JOIN leanedu_organization m ON m.id = o.municipality_id
-CROSS JOIN indicators_indicator i
-CROSS JOIN indicators_period p
-WHERE m.short_name LIKE %(prefix)s AND o.id <> m.id
-  AND i.method = 'entered' AND i.code = ANY(%(codes)s)
-  AND p.kind = 'year' AND p.year BETWEEN %(first)s AND %(last)s
+       2021, 5"""
+    + REGION_ROWS
+    + """  AND p.kind = 'year' AND p.year BETWEEN %(first)s AND %(last)s
   AND NOT EXISTS (SELECT 1 FROM indicators_target x WHERE x.organization_id = o.id)
 """
+)
 
 
 def seed_region(ctx) -> None:

@@ -15,11 +15,13 @@ from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators import conf
+from indicators.exports import TEMPLATE_HEADER
 from indicators.models import Indicator, Period, Value, ValueStatus
 from indicators.services import can_review
 from leanedu.models import Organization
 
-HEADER_MARK = "ID организации"
+# The import reads the template the portal gives out: its header row starts with this.
+HEADER_MARK = TEMPLATE_HEADER[0]
 
 
 @dataclass

@@ -89,6 +89,20 @@ class Indicator(models.Model):
     history = HistoricalRecords()
     objects = IndicatorQuerySet.as_manager()
 
+    # An indicator as the office reads its list: the back office's columns and
+    # the import/export file's.
+    DEFINITION_FIELDS = (
+        "code",
+        "name",
+        "unit",
+        "direction",
+        "level",
+        "method",
+        "aggregation",
+        "active_from_year",
+        "active_until_year",
+    )
+
     wording = Noun(
         accusative=pgettext_lazy("accusative", "target indicator"),
         genitive=pgettext_lazy("genitive", "target indicator"),

@@ -36,25 +36,20 @@ class IndicatorResource(ServiceResource):
     class Meta:
         model = Indicator
         import_id_fields = ("code",)
-        fields = (
-            "code",
-            "name",
-            "unit",
-            "direction",
-            "level",
-            "method",
-            "aggregation",
-            "active_from_year",
-            "active_until_year",
-            "sort_order",
-        )
+        fields = (*Indicator.DEFINITION_FIELDS, "sort_order")
 
 
-class TargetResource(ServiceResource):
+class FigureResource(HumanResource):
+    """A figure per indicator, period and organisation (a target, a value):
+    the indicator by its code, the period as people name it, the
+    organisation's name beside its identifier."""
+
     indicator = fields.Field("indicator", "indicator", ForeignKeyWidget(Indicator, "code"))
     period = fields.Field("period", "period", PeriodWidget())
     organization_name = fields.Field("organization__short_name", _("Organisation name"), readonly=True)
 
+
+class TargetResource(FigureResource, ServiceResource):
     class Meta:
         model = Target
         fields = (
@@ -69,11 +64,7 @@ class TargetResource(ServiceResource):
         )
 
 
-class ValueResource(HumanResource):
-    indicator = fields.Field("indicator", "indicator", ForeignKeyWidget(Indicator, "code"))
-    period = fields.Field("period", "period", PeriodWidget())
-    organization_name = fields.Field("organization__short_name", _("Organisation name"), readonly=True)
-
+class ValueResource(FigureResource):
     class Meta:
         model = Value
         fields = ("id", "indicator", "period", "organization", "organization_name", "value", "status", "comment")

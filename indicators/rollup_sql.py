@@ -95,6 +95,14 @@ SUMS = """COALESCE(SUM(f.fact), 0), COUNT(f.fact), COALESCE(SUM(f.target), 0), C
 REGION_SUMS = """SUM(s.fact_total), SUM(s.fact_count), SUM(s.target_total), SUM(s.target_count),
     SUM(s.baseline_total), SUM(s.baseline_count)"""
 
+# How a keyed refresh begins: a statement that changed this many rows is
+# cheaper rebuilt set-based; otherwise it waits for the writers' lock.
+LARGE_OR_LOCK = f"""IF cardinality(ko) > {BIG_STATEMENT} THEN
+        PERFORM indicators_rollup_rebuild();
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock({LOCK_KEY});"""
+
 INSTALL = f"""
 CREATE OR REPLACE FUNCTION indicators_rollup_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -116,11 +124,7 @@ RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     bi integer[]; bp integer[]; bm integer[];
 BEGIN
-    IF cardinality(ko) > {BIG_STATEMENT} THEN
-        PERFORM indicators_rollup_rebuild();
-        RETURN;
-    END IF;
-    PERFORM pg_advisory_xact_lock({LOCK_KEY});
+    {LARGE_OR_LOCK}
     SELECT array_agg(b.i), array_agg(b.p), array_agg(b.m) INTO bi, bp, bm FROM (
         SELECT f.indicator_id AS i, f.period_id AS p, f.municipality_id AS m
         FROM unnest(ko, ki, kp) AS k(o, i, p)
@@ -156,11 +160,7 @@ RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     fo integer[]; fi integer[]; fp integer[];
 BEGIN
-    IF cardinality(ko) > {BIG_STATEMENT} THEN
-        PERFORM indicators_rollup_rebuild();
-        RETURN;
-    END IF;
-    PERFORM pg_advisory_xact_lock({LOCK_KEY});
+    {LARGE_OR_LOCK}
     SELECT array_agg(x.o), array_agg(x.i), array_agg(x.p) INTO fo, fi, fp FROM (
         SELECT DISTINCT k.o, k.i, c.id AS p
         FROM unnest(ko, ki, kvp) AS k(o, i, vp)

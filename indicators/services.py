@@ -17,15 +17,14 @@ from django.utils.translation import pgettext_lazy
 from indicators.models import EDITABLE_STATUSES, Indicator, Period, Value, ValueStatus
 from leanedu.models import Organization
 from leanedu.rules import ADD, CHANGE, DELETE, REVIEW, SUBMIT, require
-from leanedu.scoping import user_scope
 from leanedu.transitions import Step, set_reason
 
 
 def can_enter_for(actor, organization: Organization | int) -> bool:
-    """Whether the entry grid of ``organization`` is the actor's to fill."""
-    scope = user_scope(actor)
+    """Whether the entry grid of ``organization`` is the actor's to fill: the
+    rulebook's rule for adding a draft value of that organisation."""
     org_id = organization if isinstance(organization, int) else organization.pk
-    return scope.is_office or org_id in scope.coordinator_org_ids
+    return Value.objects.allows(actor, ADD, organization_id=org_id, status=ValueStatus.DRAFT)
 
 
 def can_review(actor) -> bool:

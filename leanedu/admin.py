@@ -59,22 +59,15 @@ def save_membership_formset(request, formset) -> None:
         for membership in formset.deleted_objects:
             services.membership_revoke(actor=request.user, membership=membership)
         for membership in instances:
-            if membership._state.adding:
-                services.membership_grant(
-                    actor=request.user,
-                    user=membership.user,
-                    organization=membership.organization,
-                    role=membership.role,
-                    position=membership.position,
-                )
-            else:
-                services.membership_change(
-                    actor=request.user,
-                    membership=membership,
-                    organization=membership.organization,
-                    role=membership.role,
-                    position=membership.position,
-                )
+            save_membership(request, membership)
+
+
+def save_membership(request, membership: Membership) -> Membership:
+    """One membership row of a form: granted when new, changed otherwise."""
+    terms = {"organization": membership.organization, "role": membership.role, "position": membership.position}
+    if membership._state.adding:
+        return services.membership_grant(actor=request.user, user=membership.user, **terms)
+    return services.membership_change(actor=request.user, membership=membership, **terms)
 
 
 class MembershipInline(RuledAdminMixin, PersonWithoutUserLinkMixin, admin.TabularInline):
@@ -124,18 +117,7 @@ class MembershipAdmin(RuledAdminMixin, PersonWithoutUserLinkMixin, SimpleHistory
     autocomplete_fields = ["user", "organization"]
 
     def save_model(self, request, obj, form, change):
-        if change:
-            services.membership_change(
-                actor=request.user,
-                membership=obj,
-                organization=obj.organization,
-                role=obj.role,
-                position=obj.position,
-            )
-            return
-        saved = services.membership_grant(
-            actor=request.user, user=obj.user, organization=obj.organization, role=obj.role, position=obj.position
-        )
+        saved = save_membership(request, obj)
         obj.pk = saved.pk
         obj._state.adding = False
 

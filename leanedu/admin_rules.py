@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -174,3 +175,28 @@ class RuledAdminMixin:
         data = super().get_import_data_kwargs(**kwargs)
         data["rollback_on_validation_errors"] = True
         return data
+
+
+def each_through_service(
+    modeladmin,
+    request,
+    objects,
+    do,
+    *,
+    name_of,
+    refusals: tuple[type[Exception], ...] = (ValidationError,),
+    level: int = messages.ERROR,
+) -> int:
+    """A bulk action's loop: ``do(obj)`` (a service) for every object; a
+    refusal is reported beside the object's ``name_of(obj)`` and the others go
+    on. Returns how many were done, for the action's own success message."""
+    done = 0
+    for obj in objects:
+        try:
+            do(obj)
+        except refusals as exc:
+            reason = " ".join(getattr(exc, "messages", [str(exc)]))
+            modeladmin.message_user(request, f"{name_of(obj)}: {reason}", level)
+        else:
+            done += 1
+    return done

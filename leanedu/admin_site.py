@@ -7,27 +7,17 @@ variable and tests can flip it with the settings fixture."""
 from __future__ import annotations
 
 from django.contrib.admin import AdminSite
-from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
+from leanedu.forms import OTP_ERROR_MESSAGES, confirmed_totp_device
 from leanedu.two_factor import two_factor_required
 
 
 class LeaneduOTPLoginForm(OTPAdminAuthenticationForm):
-    otp_error_messages = dict(
-        OTPAdminAuthenticationForm.otp_error_messages,
-        token_required=_("Enter the one-time code from your authenticator app."),
-        invalid_token=_("The one-time code is wrong or expired. Enter the current code from the app."),
-        device_required=_("Choose a device."),
-        verification_not_allowed=_("Code checking is temporarily disabled; try again in a minute."),
-    )
+    otp_error_messages = dict(OTPAdminAuthenticationForm.otp_error_messages, **OTP_ERROR_MESSAGES)
 
     def _chosen_device(self, user):
-        # Staff have one authenticator app: use their confirmed TOTP device
-        # rather than asking them to pick it from a list.
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        return super()._chosen_device(user) or TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+        return super()._chosen_device(user) or confirmed_totp_device(user)
 
 
 class LeaneduAdminSite(OTPAdminSite):

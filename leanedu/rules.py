@@ -70,6 +70,16 @@ class RuledQuerySet(models.QuerySet):
         """Whether the rule lets ``user`` ``action`` any row at all (an add button)."""
         return self.rule(user_scope(user), action, user) is not NOTHING
 
+    def allows(self, user, action: str, **values) -> bool:
+        """Whether the rule lets ``user`` ``action`` a row with these field
+        ``values`` that need not exist yet (may a coordinator enter a value for
+        this organisation?). The rule's filter is evaluated against the values
+        by the database (``Q.check``), so it is the same rule, not a copy."""
+        q = self.rule(user_scope(user), action, user)
+        if q is NOTHING:
+            return False
+        return not q or q.check(values)
+
 
 class ChildRuledQuerySet(RuledQuerySet):
     """Rows that belong to a parent (a project's metrics, a document's files):

@@ -17,7 +17,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from leanedu.admin_filters import MunicipalityFilter, OrganizationFilter
-from leanedu.admin_rules import RuledAdminMixin
+from leanedu.admin_rules import RuledAdminMixin, each_through_service
 from leanedu.spreadsheets import SafeXLSX
 from projects import services
 from projects.forms import ReviewCommentForm
@@ -154,17 +154,16 @@ def _make_action(name: str):
         form.fields["comment"].required = required
         if "apply" in request.POST and form.is_valid():
             comment = form.cleaned_data["comment"]
-            done = 0
-            for project in queryset:
-                try:
-                    if name == "cancel":
-                        service(actor=request.user, project=project, reason=comment)
-                    else:
-                        service(actor=request.user, project=project, comment=comment)
-                    done += 1
-                except (ValidationError, PermissionDenied) as exc:
-                    reason = " ".join(getattr(exc, "messages", [str(exc)]))
-                    modeladmin.message_user(request, f"«{project.title}»: {reason}", messages.ERROR)
+            # The cancellation's comment is its reason.
+            text = {"reason" if name == "cancel" else "comment": comment}
+            done = each_through_service(
+                modeladmin,
+                request,
+                queryset,
+                lambda project: service(actor=request.user, project=project, **text),
+                name_of=lambda project: f"«{project.title}»",
+                refusals=(ValidationError, PermissionDenied),
+            )
             if done:
                 modeladmin.message_user(
                     request,

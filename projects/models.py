@@ -258,6 +258,11 @@ class Project(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"], m2m_fields=[tools])
     objects = ProjectQuerySet.as_manager()
 
+    # The passport's parts, named once: the services, the export and the API
+    # list their fields from these.
+    PROCESS_FIELDS = ("process", "process_first_step", "process_last_step", "customer_group", "problem", "goal")
+    PEOPLE_FIELDS = ("leader", "sponsor")
+    DATE_FIELDS = ("planned_start", "planned_end", "actual_start", "actual_end")
     wording = Noun(
         accusative=pgettext_lazy("accusative", "lean project"),
         genitive=pgettext_lazy("genitive", "lean project"),

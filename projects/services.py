@@ -44,20 +44,11 @@ from projects.uploads import check_upload
 PASSPORT_FIELDS = (
     "title",
     "stage",
-    "process",
-    "process_first_step",
-    "process_last_step",
-    "customer_group",
-    "problem",
-    "goal",
-    "leader",
-    "sponsor",
+    *Project.PROCESS_FIELDS,
+    *Project.PEOPLE_FIELDS,
     "risks",
     "results",
-    "planned_start",
-    "planned_end",
-    "actual_start",
-    "actual_end",
+    *Project.DATE_FIELDS,
 )
 STAGE_ORDER = list(ProjectStage)
 # Fields a coordinator may still change once the project is approved.
@@ -161,16 +152,7 @@ def can_record_results(actor, project: Project) -> bool:
 # standard; photos show the source's own school.
 # What a copy takes of the standard solution's passport: the process and the
 # problem it solves, not its dates, people or results.
-REPLICATED_FIELDS = (
-    "title",
-    "problem",
-    "goal",
-    "process",
-    "process_first_step",
-    "process_last_step",
-    "customer_group",
-    "risks",
-)
+REPLICATED_FIELDS = ("title", *Project.PROCESS_FIELDS, "risks")
 REPLICABLE_KINDS = (
     AttachmentKind.CURRENT_MAP,
     AttachmentKind.TARGET_MAP,

@@ -139,10 +139,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "projects/project_detail.html",
         {
-            "project": project,
-            "metrics": list(project.metrics.all()),
-            "team": list(project.team.all()),
-            "tools": list(project.tools.all()),
+            **_passport(project),
             "photos_before": [a for a in photos if a.kind == PHOTO_KINDS[0]],
             "photos_after": [a for a in photos if a.kind == PHOTO_KINDS[1]],
             "documents": documents,
@@ -152,6 +149,17 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "source": project.source if project.source_id and project.source.is_public else None,
         },
     )
+
+
+def _passport(project: Project) -> dict:
+    """What the public page and the cabinet both show of a project: the
+    passport with its metrics, team and lean tools."""
+    return {
+        "project": project,
+        "metrics": list(project.metrics.all()),
+        "team": list(project.team.all()),
+        "tools": list(project.tools.all()),
+    }
 
 
 @login_required
@@ -346,10 +354,7 @@ def cabinet_project(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "projects/cabinet_project.html",
         {
-            "project": project,
-            "metrics": list(project.metrics.all()),
-            "team": list(project.team.all()),
-            "tools": list(project.tools.all()),
+            **_passport(project),
             "attachments": list(project.attachments.all()),
             "transitions": list(project.transitions.select_related("actor")),
             # The proposal the project was made from: its number and text, never its author.

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from leanedu.admin_rules import RuledAdminMixin
+from leanedu.admin_rules import RuledAdminMixin, each_through_service
 from leanedu.rules import is_office
 from leanedu.spreadsheets import SafeCSV, SafeXLSX
 from leanedu.wording import full_name
@@ -72,6 +72,10 @@ TRANSITIONS = {
     "reject": (_("Reject"), RejectForm),
     "convert": (_("Turn into a project"), ConvertForm),
 }
+
+
+# What the office may change on a proposal's page: its triage.
+TRIAGE_FIELDS = ("category", "organization", "assignee", "internal_notes")
 
 
 @admin.register(Proposal)
@@ -146,33 +150,9 @@ class ProposalAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
             },
         ),
     ]
-    readonly_fields = [
-        "number",
-        "status",
-        "created_at",
-        "registered_at",
-        "due_date",
-        "deadline_mark",
-        "text",
-        "author_name",
-        "email",
-        "phone",
-        "author_role",
-        "publish_consent",
-        "answer",
-        "answered_at",
-        "published",
-        "reject_reason",
-        "reject_comment",
-        "duplicate_of",
-        "project",
-        "closed_at",
-        "consent_version",
-        "consent_at",
-        "consent_ip",
-        "submitted_ip",
-        "anonymized_at",
-    ]
+    # Only the triage is written here (proposal_update_triage); the rest of
+    # the page is read-only.
+    readonly_fields = [name for _title, options in fieldsets for name in options["fields"] if name not in TRIAGE_FIELDS]
 
     def get_export_formats(self):
         return [SafeXLSX, SafeCSV]
@@ -231,10 +211,7 @@ class ProposalAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
         services.proposal_update_triage(
             actor=request.user,
             proposal=obj,
-            assignee=form.cleaned_data.get("assignee"),
-            internal_notes=form.cleaned_data.get("internal_notes", ""),
-            organization=form.cleaned_data.get("organization"),
-            category=form.cleaned_data.get("category", ""),
+            **{name: form.cleaned_data[name] for name in TRIAGE_FIELDS if name in form.cleaned_data},
         )
 
     # --- transitions
@@ -369,19 +346,15 @@ class ProposalAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
         proposals = list(self.get_queryset(request).filter(pk__in=ids).order_by("number"))
         form = RejectForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            done = 0
-            for proposal in proposals:
-                try:
-                    services.proposal_reject(
-                        actor=request.user,
-                        proposal=proposal,
-                        reason=form.cleaned_data["reason"],
-                        comment=form.cleaned_data["comment"],
-                        duplicate_of_number=form.cleaned_data["duplicate_of_number"],
-                    )
-                    done += 1
-                except ValidationError as exc:
-                    self.message_user(request, f"{proposal.number}: {' '.join(exc.messages)}", messages.WARNING)
+            terms = {name: form.cleaned_data[name] for name in ("reason", "comment", "duplicate_of_number")}
+            done = each_through_service(
+                self,
+                request,
+                proposals,
+                lambda proposal: services.proposal_reject(actor=request.user, proposal=proposal, **terms),
+                name_of=lambda proposal: proposal.number,
+                level=messages.WARNING,
+            )
             self.message_user(request, _("Rejected: %(counted)s.") % {"counted": Proposal.wording.counted(done)})
             return HttpResponseRedirect(reverse("admin:proposals_proposal_changelist"))
         context = {

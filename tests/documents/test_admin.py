@@ -227,3 +227,19 @@ def test_an_import_cannot_repeal_a_document_behind_the_registry_s_back(client, o
     document.refresh_from_db()
     assert document.status == DocumentStatus.IN_FORCE
     assert not Document.objects.filter(number="500-р").exists()
+
+
+def test_a_relation_note_edited_in_the_admin_goes_through_the_service(client, office, municipality):
+    from documents import services
+
+    old = DocumentFactory(authority=municipality, number="12", title="О старом порядке")
+    new = DocumentFactory(authority=municipality, number="99", title="О новом порядке")
+    relation = services.relation_add(actor=None, source=new, kind="implements", target=old)
+    client.force_login(office)
+    response = client.post(f"/admin/documents/documentrelation/{relation.pk}/change/", {"note": "раздел 2"})
+    assert response.status_code == 302
+    relation.refresh_from_db()
+    assert relation.note == "раздел 2"
+    last = relation.history.first()
+    assert last.history_user == office
+    assert last.history_change_reason == "note changed"

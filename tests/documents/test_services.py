@@ -190,3 +190,23 @@ def test_office_puts_a_draft_into_force_from_the_admin_list(client, office, muni
     document.refresh_from_db()
     assert document.status == DocumentStatus.IN_FORCE
     assert document.history.first().history_user == office
+
+
+def test_a_relation_note_is_changed_by_office_staff_with_history_and_the_status_stays(office, old_order, new_order):
+    relation = services.relation_add(actor=office, source=new_order, kind=RelationKind.REPEALS, target=old_order)
+    services.relation_update_note(actor=office, relation=relation, note="в части пункта 3")
+    relation.refresh_from_db()
+    assert relation.note == "в части пункта 3"
+    last = relation.history.first()
+    assert last.history_user == office
+    assert last.note == "в части пункта 3"
+    old_order.refresh_from_db()
+    assert old_order.status == DocumentStatus.REPEALED
+
+
+def test_a_coordinator_cannot_change_a_relation_note(coordinator_a, old_order, new_order):
+    relation = services.relation_add(actor=None, source=new_order, kind=RelationKind.IMPLEMENTS, target=old_order)
+    with pytest.raises(PermissionDenied):
+        services.relation_update_note(actor=coordinator_a, relation=relation, note="чужая заметка")
+    relation.refresh_from_db()
+    assert relation.note == ""

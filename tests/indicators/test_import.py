@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from indicators.exports import TEMPLATE_HEADER
 from indicators.imports import HEADER_MARK, import_preview, values_import
 from indicators.models import Value, ValueStatus
 from tests.indicators.factories import quarter
@@ -21,7 +22,7 @@ def workbook(rows) -> io.BytesIO:
     sheet = book.active
     sheet.append(["Период: 2025-Q3"])
     sheet.append([])
-    sheet.append([HEADER_MARK, "Организация", "Код показателя", "Показатель", "Единица", "Значение", "Комментарий"])
+    sheet.append(TEMPLATE_HEADER)
     for org, code, value, *comment in rows:
         sheet.append([org, "", code, "", "", value, comment[0] if comment else None])
     data = io.BytesIO()

@@ -13,7 +13,7 @@ import pytest
 import xlsxwriter
 from django.db import connection
 
-from indicators.imports import HEADER_MARK
+from indicators.exports import TEMPLATE_HEADER
 from indicators.models import Indicator, Period, PeriodKind, Value
 from leanedu.models import Organization
 from tests.factories import SchoolFactory
@@ -48,9 +48,7 @@ def big_file(tmp_path, municipality, office):
     path = tmp_path / "values.xlsx"
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet()
-    sheet.write_row(
-        0, 0, [HEADER_MARK, "Организация", "Код показателя", "Показатель", "Единица", "Значение", "Комментарий"]
-    )
+    sheet.write_row(0, 0, TEMPLATE_HEADER)
     row = 0
     for org in orgs:
         for code in codes:
