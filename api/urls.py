@@ -1,4 +1,5 @@
 from django.urls import path
+from django.urls import reverse as django_reverse
 from rest_framework.routers import SimpleRouter
 
 from api import views
@@ -14,6 +15,13 @@ router.register("targets", views.TargetViewSet, basename="targets")
 router.register("values", views.ValueViewSet, basename="values")
 router.register("answers", views.AnswerViewSet, basename="answers")
 router.register("datasets", views.DatasetViewSet, basename="datasets")
+
+
+def list_paths() -> list[str]:
+    """The path of every list the router serves, in its order (the root
+    page's): what the tests walk."""
+    return [django_reverse(f"api:{basename}-list") for _prefix, _viewset, basename in router.registry]
+
 
 app_name = "api"
 urlpatterns = [

@@ -445,22 +445,11 @@ class RootView(ConditionalMixin, APIView):
         responses=inline_serializer("Root", {"endpoints": serializers.DictField(child=serializers.URLField())}),
     )
     def get(self, request):
-        names = [
-            "documents",
-            "pilot-sites",
-            "projects",
-            "organizations",
-            "indicators",
-            "periods",
-            "targets",
-            "values",
-            "facts",
-            "computed",
-            "answers",
-            "datasets",
-        ]
+        from api.urls import router  # the router's module imports this one
+
         endpoints = {
-            name: reverse(f"api:{name}-list", request=request) for name in names if name not in ("facts", "computed")
+            basename: reverse(f"api:{basename}-list", request=request)
+            for _prefix, _viewset, basename in router.registry
         }
         endpoints["facts"] = reverse("api:facts", request=request)
         endpoints["computed"] = reverse("api:computed", request=request)

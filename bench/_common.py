@@ -6,15 +6,20 @@ never touched. Figures are printed, never asserted."""
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 # BENCH_CODE_ROOT: the checkout whose code a benchmark measures (default: this one).
-ROOT = Path(os.environ.get("BENCH_CODE_ROOT") or Path(__file__).resolve().parent.parent)
+HERE = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("BENCH_CODE_ROOT") or HERE)
+# The database the benchmark was started with; setup_django moves to <name>_<suffix>.
+ORIGINAL_URL = os.environ.get("DATABASE_URL", "")
 
 
 def setup_django(suffix: str = "bench") -> None:
@@ -115,3 +120,47 @@ class Sink:
 def rss_mb() -> float:
     """Peak resident memory of this process so far, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _start_env() -> dict:
+    return dict(os.environ, DATABASE_URL=ORIGINAL_URL) if ORIGINAL_URL else dict(os.environ)
+
+
+def seed(suffix: str, region: int | None) -> float:
+    """``seed_demo`` (with a synthetic region of ``region`` municipalities) into
+    the benchmark database ``suffix``, in a subprocess; returns its seconds."""
+    code = (
+        "import sys; sys.path.insert(0, '.'); from bench._common import setup_django; "
+        f"setup_django({suffix!r}); from django.core.management import call_command; "
+        f"call_command('seed_demo', region={region!r}, quiet_accounts=True)"
+    )
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, env=_start_env(), cwd=HERE)
+    return time.perf_counter() - started
+
+
+def run_worker(script: str, task: str, arg: str, suffix: str, tree: str = "") -> dict:
+    """``script --worker task arg suffix`` in a fresh subprocess, so its peak
+    RSS belongs to that measurement alone; ``tree``: another checkout whose
+    code it measures instead of ours (BENCH_CODE_ROOT)."""
+    env = _start_env()
+    env.pop("LEANEDU_EMBEDDED_DB", None)
+    env.pop("BENCH_CODE_ROOT", None)
+    if tree:
+        env["BENCH_CODE_ROOT"] = str(Path(tree).resolve())
+    done = subprocess.run(
+        [sys.executable, script, "--worker", task, arg, suffix], capture_output=True, text=True, env=env
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    raise SystemExit(f"{task} {arg} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+
+
+def worker(tasks: dict, task: str, arg: str, suffix: str) -> None:
+    """The measuring subprocess: Django on the benchmark database, one task,
+    its result with the peak RSS on stdout for ``run_worker``."""
+    setup_django(suffix)
+    result = tasks[task](arg)
+    result["peak_rss_mb"] = rss_mb()
+    print("RESULT " + json.dumps(result))

@@ -15,18 +15,13 @@ Figures are printed, never asserted."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import Sink, percentiles, row, rss_mb, setup_django  # noqa: E402
-
-ORIGINAL_URL = os.environ.get("DATABASE_URL", "")
+from bench._common import Sink, percentiles, row, rss_mb, run_worker, seed, worker  # noqa: E402
 
 LISTS = [
     "/api/v1/documents/",
@@ -173,35 +168,8 @@ TASKS = {
 }
 
 
-def worker(task: str, arg: str, suffix: str) -> None:
-    setup_django(suffix)
-    result = TASKS[task](arg)
-    result["peak_rss_mb"] = rss_mb()
-    print("RESULT " + json.dumps(result))
-
-
 def run(task: str, arg: str = "-", suffix: str = "bench") -> dict:
-    env = dict(os.environ, DATABASE_URL=ORIGINAL_URL) if ORIGINAL_URL else dict(os.environ)
-    env.pop("LEANEDU_EMBEDDED_DB", None)
-    done = subprocess.run(
-        [sys.executable, __file__, "--worker", task, arg, suffix], capture_output=True, text=True, env=env
-    )
-    for line in done.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[7:])
-    raise SystemExit(f"{task} {arg} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-
-
-def seed(suffix: str, region: int | None) -> float:
-    env = dict(os.environ, DATABASE_URL=ORIGINAL_URL) if ORIGINAL_URL else dict(os.environ)
-    code = (
-        "import sys; sys.path.insert(0, '.'); from bench._common import setup_django; "
-        f"setup_django({suffix!r}); from django.core.management import call_command; "
-        f"call_command('seed_demo', region={region!r}, quiet_accounts=True)"
-    )
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=Path(__file__).resolve().parent.parent)
-    return time.perf_counter() - started
+    return run_worker(__file__, task, arg, suffix)
 
 
 def main() -> None:
@@ -247,6 +215,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        worker(*sys.argv[2:5])
+        worker(TASKS, *sys.argv[2:5])
     else:
         main()

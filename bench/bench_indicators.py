@@ -21,20 +21,17 @@ asserted."""
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-# BENCH_CODE_ROOT: measure another checkout's code (see BENCH_BEFORE) with this script.
-sys.path.insert(0, os.environ.get("BENCH_CODE_ROOT") or str(Path(__file__).resolve().parent.parent))
+# This script and its helpers (bench._common) come from this checkout; the code
+# it measures from BENCH_CODE_ROOT, put first on the path by setup_django (see BENCH_BEFORE).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import Sink, row, rss_mb, setup_django  # noqa: E402
-
-ORIGINAL_URL = os.environ.get("DATABASE_URL", "")
+from bench._common import Sink, row, rss_mb, run_worker, seed, worker  # noqa: E402
 
 
 def backend_cpu() -> float | None:
@@ -369,33 +366,15 @@ TASKS = {
 }
 
 
-def worker(task: str, arg: str, suffix: str) -> None:
-    setup_django(suffix)
-    result = TASKS[task](arg)
-    result["peak_rss_mb"] = rss_mb()
-    print("RESULT " + json.dumps(result))
-
-
 BEFORE = os.environ.get("BENCH_BEFORE", "")
 
 
 def run(task: str, arg: str, suffix: str = "bench", tree: str = "") -> dict:
     """``task`` in a fresh subprocess (its own peak RSS); ``tree``: another
     checkout whose code (``indicators``…) this script measures instead of ours."""
-    env = dict(os.environ, DATABASE_URL=ORIGINAL_URL) if ORIGINAL_URL else dict(os.environ)
-    env.pop("LEANEDU_EMBEDDED_DB", None)
-    env.pop("BENCH_CODE_ROOT", None)
-    if tree:
-        env["BENCH_CODE_ROOT"] = str(Path(tree).resolve())
-    done = subprocess.run(
-        [sys.executable, __file__, "--worker", task, arg, suffix], capture_output=True, text=True, env=env
-    )
-    for line in done.stdout.splitlines():
-        if line.startswith("RESULT "):
-            result = json.loads(line[7:])
-            result["load"] = load()
-            return result
-    raise SystemExit(f"{task} {arg} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    result = run_worker(__file__, task, arg, suffix, tree)
+    result["load"] = load()
+    return result
 
 
 def secs(result: dict) -> str:
@@ -409,18 +388,6 @@ def total_cpu(result: dict) -> float | None:
     if "cpu" not in result or "db_cpu" not in result:
         return None
     return result["cpu"] + result["db_cpu"]
-
-
-def seed(suffix: str, region: int | None) -> float:
-    env = dict(os.environ, DATABASE_URL=ORIGINAL_URL) if ORIGINAL_URL else dict(os.environ)
-    code = (
-        "import sys; sys.path.insert(0, '.'); from bench._common import setup_django; "
-        f"setup_django({suffix!r}); from django.core.management import call_command; "
-        f"call_command('seed_demo', region={region!r}, quiet_accounts=True)"
-    )
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=Path(__file__).resolve().parent.parent)
-    return time.perf_counter() - started
 
 
 def spread(ratios) -> str:
@@ -574,6 +541,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        worker(*sys.argv[2:5])
+        worker(TASKS, *sys.argv[2:5])
     else:
         main()

@@ -7,24 +7,12 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from api.urls import list_paths
 from projects.models import PilotSite, Project, TeamMember
 from proposals.models import Proposal
 from tests.api.conftest import all_pages
 
 pytestmark = pytest.mark.django_db
-
-LISTS = [
-    "/api/v1/documents/",
-    "/api/v1/pilot-sites/",
-    "/api/v1/projects/",
-    "/api/v1/organizations/",
-    "/api/v1/indicators/",
-    "/api/v1/periods/",
-    "/api/v1/targets/",
-    "/api/v1/values/",
-    "/api/v1/answers/",
-    "/api/v1/datasets/",
-]
 
 
 def personal_strings() -> set[str]:
@@ -43,7 +31,7 @@ def personal_strings() -> set[str]:
 
 def public_bodies(api, client) -> dict[str, str]:
     bodies = {}
-    for url in LISTS:
+    for url in list_paths():
         bodies[url] = "\n".join(str(row) for row in all_pages(api, url, page_size=1000))
     for project in Project.objects.public():
         bodies[f"project {project.pk}"] = api.get(f"/api/v1/projects/{project.pk}/").content.decode()
