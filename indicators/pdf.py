@@ -81,7 +81,7 @@ class _Elem(StructElem):
         self.scope = scope
 
     def serialize(self, obj_dict=None, _security_handler=None) -> str:
-        kids = " ".join(kid.ref if isinstance(kid, PDFObject) else str(kid) for kid in self.k)
+        kids = " ".join(_refs(self.k))
         parts = [f"{self.id} 0 obj", "<<", "/Type /StructElem", f"/S {self.s}", f"/P {self.p.ref}", f"/K [{kids}]"]
         if self.pg is not None:
             parts.append(f"/Pg {self.pg.ref}")
@@ -107,48 +107,104 @@ class _RowShape:
         self.owners = [i for i, (_tag, _scope, n) in enumerate(cells) for _line in range(n)]
 
 
-class _Row(PDFObject):
-    """A table row's structure elements in one object: the TR and its TH/TD
-    cells, numbered consecutively (as fpdf2 would number the elements of a
-    depth-first walk) and written as the same ``N 0 obj … endobj`` blocks
-    ``_Elem`` writes. A region's report has ≈42,000 rows: one small object
-    each instead of nine elements with their lists."""
+def _refs(kids):
+    """A structure element's kids as written in its /K: references, a run of
+    rows as its rows' TRs, marked-content ids as numbers."""
+    for kid in kids:
+        if isinstance(kid, _Rows):
+            yield from (f"{tr} 0 R" for tr in kid.ids)
+        elif isinstance(kid, PDFObject):
+            yield kid.ref
+        else:
+            yield str(kid)
 
-    __slots__ = ("parent", "pg", "first_mcid", "shape", "producer")
 
-    def __init__(self, parent, pg, first_mcid: int, shape: _RowShape) -> None:
-        super().__init__()
-        self.parent, self.pg, self.first_mcid, self.shape = parent, pg, first_mcid, shape
+class _Rows:
+    """A run of table rows of one table body, each row its TR and its TH/TD
+    cells, kept as three numbers a row (page, first marked-content id, shape)
+    instead of objects: fpdf2 numbers and writes the structure tree only after
+    the last page, and a region's report has ≈42,000 rows (≈380,000 structure
+    elements). At output the rows are numbered consecutively (as fpdf2 numbers
+    the elements of a depth-first walk) and written straight to the file as the
+    same ``N 0 obj … endobj`` blocks ``_Elem`` writes."""
+
+    __slots__ = ("parent", "pages", "shapes", "page_numbers", "first_mcids", "shape_of", "ids", "producer")
+
+    def __init__(self, parent: _Elem, pages: dict, shapes: list[_RowShape]) -> None:
+        self.parent, self.pages, self.shapes = parent, pages, shapes
+        self.page_numbers, self.first_mcids, self.shape_of = array("I"), array("I"), array("H")
+        self.ids = array("I")  # each row's TR object number, known at output
         self.producer = None
 
-    def cell_ref(self, index: int) -> str:
-        return f"{self.id + 1 + index} 0 R"
+    def add(self, page: int, first_mcid: int, shape: int) -> int:
+        self.page_numbers.append(page)
+        self.first_mcids.append(first_mcid)
+        self.shape_of.append(shape)
+        return len(self.shape_of) - 1
+
+    @property
+    def id(self) -> int:
+        return self.ids[0]
+
+    def number(self, first_id: int) -> int:
+        """Numbers the rows' elements from ``first_id``; returns how many there are."""
+        number = first_id
+        for shape in self.shape_of:
+            self.ids.append(number)
+            number += self.shapes[shape].size
+        return number - first_id
+
+    def cell_refs(self, start: int, stop: int):
+        """The cell of each marked-content id of rows ``start`` to ``stop``, in order."""
+        for i in range(start, stop):
+            cell = self.ids[i] + 1
+            yield from (f"{cell + owner} 0 R" for owner in self.shapes[self.shape_of[i]].owners)
 
     def serialize(self, obj_dict=None, _security_handler=None) -> str:
-        tr, pg = self.id, f"/Pg {self.pg.ref}"
-        cells = self.shape.cells
-        kids = " ".join(f"{tr + 1 + i} 0 R" for i in range(len(cells)))
-        blocks = [f"{tr} 0 obj\n<<\n/Type /StructElem\n/S /TR\n/P {self.parent.ref}\n/K [{kids}]\n{pg}\n>>\nendobj"]
-        mcid = self.first_mcid
-        for i, (tag, scope, n) in enumerate(cells):
-            mcids = " ".join(str(m) for m in range(mcid, mcid + n))
-            mcid += n
-            blocks.append(
-                f"{tr + 1 + i} 0 obj\n<<\n/Type /StructElem\n{tag}\n/P {tr} 0 R\n/K [{mcids}]\n{pg}{scope}\n>>\nendobj"
-            )
-        # Each element is an object of its own in the cross-reference table:
-        # bufferize() noted where the first begins, the others follow it.
-        offsets = self.producer.offsets
-        at = offsets[tr]
-        for i, block in enumerate(blocks[:-1]):
-            at += len(block) + 1  # ASCII: characters are bytes; "\n" between objects
-            offsets[tr + 1 + i] = at
-        return "\n".join(blocks)
+        """Writes the rows' objects to the file but the last, which it returns
+        (fpdf2 writes it, noting where this object begins, then a newline)."""
+        sink, offsets = self.producer.buffer, self.producer.offsets
+        parent = f"/P {self.parent.ref}"
+        at, pending, last_row = len(sink), [], len(self.ids) - 1
+        for i, tr in enumerate(self.ids):
+            pg = f"/Pg {self.pages[self.page_numbers[i]].ref}"
+            cells = self.shapes[self.shape_of[i]].cells
+            kids = " ".join(f"{tr + 1 + n} 0 R" for n in range(len(cells)))
+            blocks = [f"{tr} 0 obj\n<<\n/Type /StructElem\n/S /TR\n{parent}\n/K [{kids}]\n{pg}\n>>\nendobj"]
+            mcid = self.first_mcids[i]
+            for n, (tag, scope, lines) in enumerate(cells):
+                mcids = " ".join(str(m) for m in range(mcid, mcid + lines))
+                mcid += lines
+                blocks.append(
+                    f"{tr + 1 + n} 0 obj\n<<\n/Type /StructElem\n{tag}\n/P {tr} 0 R\n/K [{mcids}]\n{pg}{scope}\n>>\nendobj"
+                )
+            # Each element is an object of its own in the cross-reference table.
+            for n, block in enumerate(blocks):
+                offsets[tr + n] = at
+                at += len(block) + 1  # ASCII: characters are bytes; "\n" after each object
+            pending += blocks
+            if len(pending) >= 2_000 and i < last_row:
+                sink.write(("\n".join(pending) + "\n").encode())
+                pending = []
+        last = pending.pop()
+        if pending:
+            sink.write(("\n".join(pending) + "\n").encode())
+        return last
+
+
+class _Span:
+    """Rows ``start`` to ``stop`` of a ``_Rows``: their marked-content ids on one
+    page, as an entry of the parent tree."""
+
+    __slots__ = ("rows", "start", "stop")
+
+    def __init__(self, rows: _Rows, start: int, stop: int) -> None:
+        self.rows, self.start, self.stop = rows, start, stop
 
 
 class _ParentTree(NumberTree):
-    """fpdf2's parent tree, whose entries may also be ``_Row``s (one per row,
-    standing for its marked-content ids in order). Written to the file page by
+    """fpdf2's parent tree, whose entries may also be ``_Span``s (rows of a
+    page, standing for their marked-content ids in order). Written to the file page by
     page (``sink``, set by ``_Producer``): for a region's report it is one object
     of ≈380,000 references, which fpdf2 would build as a few copies of one string."""
 
@@ -157,8 +213,8 @@ class _ParentTree(NumberTree):
     def serialize(self, obj_dict=None, _security_handler=None) -> str:
         def refs(entries):
             for entry in entries:
-                if isinstance(entry, _Row):
-                    yield from (entry.cell_ref(i) for i in entry.shape.owners)
+                if isinstance(entry, _Span):
+                    yield from entry.rows.cell_refs(entry.start, entry.stop)
                 else:
                     yield entry.ref
 
@@ -331,6 +387,13 @@ class _Xref(ContentWithoutID):
         return "\n".join(out)
 
 
+class _Lookup(dict):
+    """A read-only view of fpdf2's resources per page: nothing for a page that has none."""
+
+    def __missing__(self, key) -> frozenset:
+        return frozenset()
+
+
 class _Objects(list):
     """The producer's list of objects to write, its cross-reference table
     replaced by ``_Xref`` as fpdf2 appends it."""
@@ -340,7 +403,7 @@ class _Objects(list):
 
 
 class _Producer(OutputProducer):
-    """fpdf2's output, numbering a ``_Row`` as the elements it stands for, and
+    """fpdf2's output, numbering a ``_Rows`` as the elements it stands for, and
     streamed: objects are written to the file as they are serialised (``_Sink``),
     pages' content read back from the spill file one at a time, the
     cross-reference table kept in an array (``_Offsets``) and written in pieces.
@@ -357,6 +420,18 @@ class _Producer(OutputProducer):
             data = str(data).encode("latin1")
         self.buffer.write(data)
         self.buffer.write(b"\n")
+
+    def _insert_resources(self, page_objs) -> None:
+        """fpdf2's, without the empty set its resource catalog (a defaultdict)
+        stores for every page and kind of resource it looks up: ≈ 8 a page,
+        1.9 MB for a region's report."""
+        catalog = self.fpdf._resource_catalog
+        stored = catalog.resources_per_page
+        catalog.resources_per_page = _Lookup(stored)
+        try:
+            super()._insert_resources(page_objs)
+        finally:
+            catalog.resources_per_page = stored
 
     def _add_pages(self, _slice: slice = slice(0, None)):
         """fpdf2's ``_add_pages`` for pages whose content is spilled."""
@@ -389,10 +464,9 @@ class _Producer(OutputProducer):
         for pdf_obj in builder:
             if root is None:
                 root = pdf_obj
-            if isinstance(pdf_obj, _Row):
-                pdf_obj.id = self.obj_id + 1
+            if isinstance(pdf_obj, _Rows):
+                self.obj_id += pdf_obj.number(self.obj_id + 1)
                 pdf_obj.producer = self
-                self.obj_id += pdf_obj.shape.size
                 self.pdf_objs.append(pdf_obj)
             else:
                 self._add_pdf_obj(pdf_obj, "structure_tree")
@@ -407,7 +481,8 @@ class _Tree(StructureTreeBuilder):
         self.struct_tree_root.parent_tree = _ParentTree()
         self.next_mcid: dict[int, int] = {}
         self.count = 0
-        self.shapes: dict[tuple, _RowShape] = {}
+        self.shapes: list[_RowShape] = []
+        self.shape_index: dict[tuple, int] = {}
 
     def element(self, parent, struct_type: str, pdf: FPDF, scope: str = "") -> _Elem:
         parent = parent or self.doc_struct_elem
@@ -434,13 +509,18 @@ class _Tree(StructureTreeBuilder):
         """A table row (TR and its cells) on the current page; ``cells`` are
         (tag, scope, number of text lines). Returns the first of the row's
         marked-content ids (consecutive, cell by cell)."""
-        shape = self.shapes.get(cells)
-        if shape is None:
-            shape = self.shapes[cells] = _RowShape(cells)
+        index = self.shape_index.get(cells)
+        if index is None:
+            index = self.shape_index[cells] = len(self.shapes)
+            self.shapes.append(_RowShape(cells))
+        shape = self.shapes[index]
         page = pdf.page
         first = self.next_mcid.get(page, 0)
-        row = _Row(parent, pdf.pages[page], first, shape)
-        parent.k.append(row)
+        rows = parent.k[-1] if parent.k and isinstance(parent.k[-1], _Rows) else None
+        if rows is None:
+            rows = _Rows(parent, pdf.pages, self.shapes)
+            parent.k.append(rows)
+        row = rows.add(page, first, index)
         self.count += shape.size
         if shape.lines:
             spid = self.spid_per_page_number.get(page)
@@ -448,7 +528,12 @@ class _Tree(StructureTreeBuilder):
                 spid = self.spid_per_page_number[page] = len(self.spid_per_page_number)
                 pdf.pages[page].struct_parents = spid
             self.next_mcid[page] = first + shape.lines
-            self.struct_tree_root.parent_tree.nums[spid].append(row)
+            entries = self.struct_tree_root.parent_tree.nums[spid]
+            last = entries[-1] if entries else None
+            if isinstance(last, _Span) and last.rows is rows and last.stop == row:
+                last.stop = row + 1
+            else:
+                entries.append(_Span(rows, row, row + 1))
         return first
 
     def empty(self) -> bool:
@@ -463,7 +548,7 @@ class _Tree(StructureTreeBuilder):
             elem = stack.pop()
             yield elem
             if isinstance(elem, StructElem):
-                stack.extend(kid for kid in reversed(elem.k) if isinstance(kid, StructElem | _Row))
+                stack.extend(kid for kid in reversed(elem.k) if isinstance(kid, StructElem | _Rows))
 
 
 def number_text(value, decimals: int) -> str:
