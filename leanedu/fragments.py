@@ -10,20 +10,28 @@ only fill the old key. Triggers rather than calls in the services because the
 admin, the imports, ``seed_demo`` and bulk updates write these tables too; a
 random token (not a counter) cannot come back after a rollback or a restore.
 
+Keys also carry ``release()``, a digest of the templates and static files,
+so that HTML made by the code before an upgrade is never served by the code
+after it from a shared cache.
+
 Only anonymous visitors share fragments: what a signed-in user sees depends on
 their scope. The fragment holds no CSRF token (the page around it does)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.template.utils import get_app_template_dirs
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -86,6 +94,30 @@ def install_triggers(sender=None, using="default", **kwargs) -> None:
             )
 
 
+@functools.cache
+def release() -> str:
+    """A digest of the templates and static files the running code renders
+    with, computed once per process. It is part of the key of every cached
+    page or fragment, so that after an upgrade a shared cache (Redis) never
+    serves HTML made by the previous templates; servers running the same code
+    share their entries."""
+    digest = hashlib.sha1()
+    folders = [Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])]
+    folders += [Path(folder) for folder in get_app_template_dirs("templates")]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    try:
+        from django.contrib.staticfiles.storage import staticfiles_storage
+
+        digest.update(str(getattr(staticfiles_storage, "manifest_hash", "")).encode())
+    except (OSError, ValueError):  # no manifest (collectstatic not run): the static URLs are plain
+        pass
+    return digest.hexdigest()[:12]
+
+
 def versions(names: Iterable[str]) -> str | None:
     """The current tokens of ``names`` joined, or None if one is missing (then nothing is cached)."""
     names = sorted(names)
@@ -138,7 +170,7 @@ def render_with_fragment(
         if token is not None:
             path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
             # Today's date too: a default period and "active on" figures follow the calendar.
-            key = f"fragment:{fragment}:{get_language()}:{timezone.localdate().isoformat()}:{token}:{path}"
+            key = f"fragment:{fragment}:{release()}:{get_language()}:{timezone.localdate().isoformat()}:{token}:{path}"
             html = cache.get(key)
             if html is not None:
                 page["fragment"] = html

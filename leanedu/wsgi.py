@@ -10,12 +10,16 @@ application = get_wsgi_application()
 
 
 def _warm_up() -> None:
-    """Import every view now (the URLconf), not in each worker's first request,
-    and leave no database connection open to be shared by forked workers."""
+    """Import every view now (the URLconf) and digest the templates for the
+    cache keys, not in each worker's first request, and leave no database
+    connection open to be shared by forked workers."""
     from django.db import connections
     from django.urls import get_resolver
 
+    from leanedu.fragments import release
+
     get_resolver().url_patterns  # noqa: B018 - the import is the point
+    release()
     connections.close_all()
 
 

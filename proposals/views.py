@@ -30,7 +30,7 @@ from leanedu.accessibility import COOKIE_NAME as A11Y_COOKIE
 from leanedu.accessibility import A11ySettings
 from leanedu.client_ip import client_ip
 from leanedu.fragments import TIMEOUT as FRAGMENT_TIMEOUT
-from leanedu.fragments import versions
+from leanedu.fragments import release, versions
 from leanedu.scoping import user_scope
 from proposals import conf
 from proposals.forms import VERSIONS, ProposalForm, municipality_choices, sign_started
@@ -164,7 +164,7 @@ class EmptyFormKeys:
         texts = [conf.consent_version(), conf.answer_days(), settings.BODY_NAME]
         texts.append(settings.PROPOSALS_ANONYMIZE_AFTER_DAYS)
         digest = hashlib.sha1(repr(texts).encode()).hexdigest()[:16]
-        common = f"{get_language()}:{token}:{municipality_id or ''}:{digest}"
+        common = f"{release()}:{get_language()}:{token}:{municipality_id or ''}:{digest}"
         page = ""
         if _shares_the_page(request, municipality_id):
             a11y = A11ySettings.from_cookie(request.COOKIES.get(A11Y_COOKIE)).to_cookie()

@@ -83,3 +83,28 @@ def test_showcase_and_pilot_sites_follow_bulk_updates(client, school_a):
     site.document.save()
     html, _queries = get(client, sites_url)
     assert "О присвоении статуса опорной площадки" in html
+
+
+def test_a_changed_template_after_an_upgrade_is_not_served_from_the_cache(client, settings, tmp_path):
+    """The cache may outlive the code (Redis across a restart): HTML made by
+    the previous templates must not be served by the new ones."""
+    from leanedu.fragments import release
+
+    folder = tmp_path / "templates"
+    (folder / "proposals").mkdir(parents=True)
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [folder, *settings.TEMPLATES[0]["DIRS"]]}]
+    original = (settings.BASE_DIR / "proposals/templates/proposals/new.html").read_text()
+    release.cache_clear()
+    assert "Новая редакция страницы" not in client.get("/proposals/new/").content.decode()
+    # The upgrade: a new template, a new process (the digest is taken once per process).
+    (folder / "proposals" / "new.html").write_text(
+        original.replace("{{ fragment }}", "{{ fragment }}<p>Новая редакция страницы</p>")
+    )
+    release.cache_clear()
+    from django.template import engines
+
+    for engine in engines.all():  # a new process's template loaders start empty
+        for loader in engine.engine.template_loaders:
+            loader.reset()
+    assert "Новая редакция страницы" in client.get("/proposals/new/").content.decode()
+    release.cache_clear()
