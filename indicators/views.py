@@ -288,7 +288,7 @@ def entry(request: HttpRequest) -> HttpResponse:
     scope = user_scope(request.user)
     if not scope.coordinator_org_ids:
         raise PermissionDenied
-    organizations = Organization.objects.filter(pk__in=sorted(scope.coordinator_org_ids)).order_by("short_name")
+    organizations = Organization.objects.coordinated_by(request.user).order_by("short_name")
     chooser = EntryPeriodForm(request.GET or None, organizations=organizations)
     organization, period = organizations.first(), _default_entry_period()
     if chooser.is_bound and chooser.is_valid():
@@ -335,7 +335,7 @@ def due(request: HttpRequest) -> HttpResponse:
     if not scope.coordinator_org_ids:
         raise PermissionDenied
     today = timezone.localdate()
-    organizations = Organization.objects.filter(pk__in=sorted(scope.coordinator_org_ids))
+    organizations = Organization.objects.coordinated_by(request.user)
     periods = Period.objects.filter(
         kind=PeriodKind.QUARTER,
         ends_on__gte=today - datetime.timedelta(days=100),

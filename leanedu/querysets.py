@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from leanedu.rules import EVERYTHING, NOTHING, VIEW, RuledQuerySet
+from leanedu.scoping import user_scope
 
 
 class OrganizationQuerySet(RuledQuerySet):
@@ -24,6 +25,11 @@ class OrganizationQuerySet(RuledQuerySet):
 
     def municipalities(self) -> OrganizationQuerySet:
         return self.filter(kind="municipal")
+
+    def coordinated_by(self, user) -> OrganizationQuerySet:
+        """The organisations ``user`` is a coordinator of: their cabinet's
+        projects and entry grid (none for anybody else)."""
+        return self.filter(pk__in=sorted(user_scope(user).coordinator_org_ids))
 
 
 class MembershipQuerySet(RuledQuerySet):

@@ -167,10 +167,7 @@ def _passport(project: Project) -> dict:
 def project_repeat(request: HttpRequest, pk: int) -> HttpResponse:
     """«Повторить у себя»: choose the organisation and the files, make the draft."""
     source = get_object_or_404(Project.objects.replicable().select_related("organization"), pk=pk)
-    scope = user_scope(request.user)
-    organizations = Organization.objects.filter(pk__in=sorted(scope.coordinator_org_ids)).exclude(
-        pk=source.organization_id
-    )
+    organizations = Organization.objects.coordinated_by(request.user).exclude(pk=source.organization_id)
     if not organizations.exists():
         raise PermissionDenied
     form = ReplicateForm(
@@ -254,7 +251,7 @@ def cabinet(request: HttpRequest) -> HttpResponse:
     scope = user_scope(request.user)
     if not scope.coordinator_org_ids:
         return render(request, "projects/cabinet_no_role.html", {"is_office": scope.is_office}, status=200)
-    organizations = list(Organization.objects.filter(pk__in=scope.coordinator_org_ids))
+    organizations = list(Organization.objects.coordinated_by(request.user))
     projects = list(
         Project.objects.in_cabinet_of(request.user)
         .select_related("organization")
@@ -278,8 +275,7 @@ def _cabinet_project(request: HttpRequest, pk: int) -> Project:
 
 @login_required
 def cabinet_project_create(request: HttpRequest) -> HttpResponse:
-    scope = user_scope(request.user)
-    organizations = list(Organization.objects.filter(pk__in=scope.coordinator_org_ids))
+    organizations = list(Organization.objects.coordinated_by(request.user))
     if not organizations:
         raise Http404
     organization = organizations[0]
