@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from tests.leanedu.test_admin_wording import demo, registered  # noqa: F401  (the module-scoped demo data)
+from tests.leanedu.test_admin_wording import registered
 
 HREF = re.compile(r'<a\b[^>]*?\bhref="([^"]+)"')
 # Links that change something when opened, or end the session.
@@ -53,7 +53,7 @@ def pages_to_walk(user) -> list[str]:
 
 
 @pytest.mark.parametrize("username", ["office", "admin"])
-def test_every_admin_link_opens_for_its_reader(demo, db, username):  # noqa: F811
+def test_every_admin_link_opens_for_its_reader(demo, db, username):
     user = get_user_model().objects.get(username=username)
     assert user.is_staff
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="ru")

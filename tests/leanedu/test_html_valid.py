@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 
 from documents.models import Document
@@ -36,19 +34,6 @@ def java() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("seed_demo", quiet_accounts=True)
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def pages() -> list[tuple[str | None, str, dict | None]]:
