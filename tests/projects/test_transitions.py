@@ -165,6 +165,16 @@ def test_office_decisions_email_the_coordinators(
         assert "Уточните цель." in mail.outbox[0].body
 
 
+def test_the_cancellation_letter_tells_the_coordinators_why(
+    project_in, office, coordinator_a, django_capture_on_commit_callbacks
+):
+    project = project_in(ProjectStatus.IN_PROGRESS)
+    with django_capture_on_commit_callbacks(execute=True):
+        TRANSITIONS["cancel"](actor=office, project=project, reason="Организация закрыта на ремонт.")
+    assert [m.to for m in mail.outbox] == [[coordinator_a.email]]
+    assert "Организация закрыта на ремонт." in mail.outbox[0].body
+
+
 def test_coordinator_cannot_edit_once_submitted(project_in, coordinator_a):
     project = project_in(ProjectStatus.SUBMITTED)
     with pytest.raises(TransitionError):
