@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import tempfile
 import zlib
 from array import array
@@ -900,10 +901,14 @@ def official_pdf(report: OfficialReport) -> str:
     pdf.paragraph(None, "Организации, которые не представили утверждённые значения всех показателей за период", size=9)
     pdf.y += 2
     pdf.table(COMPLETENESS_HEADER, COMPLETENESS_WIDTHS, _completeness_rows(report))
+    handle = tempfile.NamedTemporaryFile(suffix=".pdf", delete=False, buffering=1 << 16)
     try:
-        with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False, buffering=1 << 16) as handle:
+        with handle:
             pdf.target = handle
             pdf.output(output_producer_class=_Producer)
+    except BaseException:
+        os.unlink(handle.name)  # a half-written file: no one will open it
+        raise
     finally:
         pdf.spill.close()
     return handle.name
