@@ -62,15 +62,16 @@ class AttachmentInline(RuledAdminMixin, admin.TabularInline):
         return format_html('<a href="{}">{}</a>', reverse("proposals:attachment", args=[obj.pk]), obj.original_name)
 
 
+# name: the form a transition asks for (None: a button). Its label and source
+# statuses are the services' own table (services.STEPS).
 TRANSITIONS = {
-    # name: (label, form or None); the source statuses are the services' own table.
-    "register": (_("Register"), None),
-    "publish": (_("Publish on «We answered»"), None),
-    "unpublish": (_("Remove from «We answered»"), None),
-    "take_in_work": (_("Take into work"), None),
-    "answer": (_("Answer"), AnswerForm),
-    "reject": (_("Reject"), RejectForm),
-    "convert": (_("Turn into a project"), ConvertForm),
+    "register": None,
+    "publish": None,
+    "unpublish": None,
+    "take_in_work": None,
+    "answer": AnswerForm,
+    "reject": RejectForm,
+    "convert": ConvertForm,
 }
 
 
@@ -236,8 +237,8 @@ class ProposalAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
         obj = self.get_object(request, object_id)
         if obj is not None and self.has_change_permission(request, obj):
             extra_context["transitions"] = [
-                (name, label)
-                for name, (label, _form) in TRANSITIONS.items()
+                (name, services.STEPS[name].label)
+                for name in TRANSITIONS
                 if obj.status in services.TRANSITION_SOURCES[name]
                 and not (name == "publish" and (obj.published or not obj.publish_consent))
                 and not (name == "unpublish" and not obj.published)
@@ -254,7 +255,7 @@ class ProposalAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
         proposal = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, proposal):
             raise PermissionDenied
-        label, form_class = TRANSITIONS[name]
+        label, form_class = services.STEPS[name].label, TRANSITIONS[name]
         change_url = reverse("admin:proposals_proposal_change", args=[proposal.pk])
         form = None
         if form_class is not None:
@@ -327,11 +328,11 @@ class ProposalAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Register the selected proposals"), permissions=["change"])
     def register_selected(self, request, queryset):
-        self._bulk(request, queryset, services.proposal_register, _("Register"))
+        self._bulk(request, queryset, services.proposal_register, services.STEPS["register"].label)
 
     @admin.action(description=_("Take the selected proposals into work"), permissions=["change"])
     def take_selected(self, request, queryset):
-        self._bulk(request, queryset, services.proposal_take_in_work, _("Take into work"))
+        self._bulk(request, queryset, services.proposal_take_in_work, services.STEPS["take_in_work"].label)
 
     @admin.action(description=_("Reject the selected proposals (with a reason)…"), permissions=["change"])
     def reject_selected(self, request, queryset):
@@ -363,7 +364,7 @@ class ProposalAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
             "title": _("Reject proposals"),
             "proposals": proposals,
             "form": form,
-            "action_label": _("Reject"),
+            "action_label": services.STEPS["reject"].label,
             "change_url": reverse("admin:proposals_proposal_changelist"),
         }
         return TemplateResponse(request, "admin/proposals/proposal/transition.html", context)
