@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -126,6 +127,9 @@ def new(request: HttpRequest) -> HttpResponse:
 # and the signed time stamp (letters only, so escaping leaves them alone).
 CSRF_SLOT = "csrfslotQx7fK2"
 STARTED_SLOT = "startedslotQx7fK2"
+# And those of the confirmation page: the registration number and the status link.
+NUMBER_SLOT = "numberslotQx7fK2"
+STATUS_URL_SLOT = "statusurlslotQx7fK2"
 
 
 def _fill_slots(html: str, request: HttpRequest) -> str:
@@ -135,16 +139,20 @@ def _fill_slots(html: str, request: HttpRequest) -> str:
     return mark_safe(filled)  # noqa: S308
 
 
-def _shares_the_page(request: HttpRequest, municipality_id: int | None) -> bool:
-    """Whether the whole page, not only the form, is the same for this visitor
-    as for others: no session cookie (so nobody signed in, whose name and menu
-    the header shows) and no message waiting to be shown, and an address
-    without other parameters than the chosen municipality (the address goes
-    into the page, and any other query would only fill the cache)."""
+def _shares_the_page(request: HttpRequest, allowed_query: str = "") -> bool:
+    """Whether the whole page is the same for this visitor as for others but
+    for the values put in per request: no session cookie (so nobody signed in,
+    whose name and menu the header shows) and no message waiting to be shown,
+    and an address without parameters other than ``allowed_query`` (the
+    address goes into the page, and any other query would only fill the cache)."""
     if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
         return False
     query = request.META.get("QUERY_STRING", "")
-    return not query or query == f"municipality={municipality_id}"
+    return not query or (bool(allowed_query) and query == allowed_query)
+
+
+def _a11y_key(request: HttpRequest) -> str:
+    return A11ySettings.from_cookie(request.COOKIES.get(A11Y_COOKIE)).to_cookie()
 
 
 @dataclass(frozen=True)
@@ -166,9 +174,8 @@ class EmptyFormKeys:
         digest = hashlib.sha1(repr(texts).encode()).hexdigest()[:16]
         common = f"{release()}:{get_language()}:{token}:{municipality_id or ''}:{digest}"
         page = ""
-        if _shares_the_page(request, municipality_id):
-            a11y = A11ySettings.from_cookie(request.COOKIES.get(A11Y_COOKIE)).to_cookie()
-            page = f"page:proposals-new:{common}:{a11y}"
+        if _shares_the_page(request, f"municipality={municipality_id}" if municipality_id else ""):
+            page = f"page:proposals-new:{common}:{_a11y_key(request)}"
         return cls(form=f"fragment:proposals-new:{common}", page=page)
 
 
@@ -206,7 +213,18 @@ def thanks(request: HttpRequest) -> HttpResponse:
     submitted = json.loads(raw)
     # On the page the link follows the address the visitor used; e-mails use SITE_URL.
     status_url = request.build_absolute_uri(reverse("proposals:status", args=[submitted["token"]]))
-    return render(request, "proposals/thanks.html", {"number": submitted["number"], "status_url": status_url})
+    if not _shares_the_page(request):
+        return render(request, "proposals/thanks.html", {"number": submitted["number"], "status_url": status_url})
+    # As the form: the page is the same for every visitor without a session but
+    # for the number, the link and the CSRF token, which are put in per request.
+    key = f"page:proposals-thanks:{release()}:{get_language()}:{_a11y_key(request)}"
+    page = cache.get(key)
+    if page is None:
+        slots = {"number": NUMBER_SLOT, "status_url": STATUS_URL_SLOT, "csrf_token": CSRF_SLOT}
+        page = render_to_string("proposals/thanks.html", slots, request)
+        cache.set(key, page, FRAGMENT_TIMEOUT)
+    page = page.replace(NUMBER_SLOT, escape(submitted["number"])).replace(STATUS_URL_SLOT, escape(status_url))
+    return HttpResponse(page.replace(CSRF_SLOT, get_token(request)))
 
 
 @never_cache

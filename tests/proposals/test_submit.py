@@ -280,3 +280,24 @@ def test_any_other_address_gets_its_own_page(client):
     html = client.get(URL, {"utm_source": "newsletter"}).content.decode()
     assert _hidden(html)["next"] == f"{URL}?utm_source=newsletter"
     assert _hidden(client.get(URL).content.decode())["next"] == URL
+
+
+def test_the_shared_confirmation_page_shows_each_visitor_their_own_number_and_link(
+    form_data, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    visitors = [Client(REMOTE_ADDR=f"198.51.100.{i}") for i in (41, 42, 43)]
+    visitors[2].cookies["a11y"] = "1:1:0:0"
+    pages, links = [], []
+    for visitor in visitors:
+        mail.outbox = []
+        response = submit(visitor, form_data, django_capture_on_commit_callbacks)
+        links.append(status_link_from_mail())
+        pages.append(visitor.get(response["Location"]).content.decode())
+    numbers = list(Proposal.objects.order_by("number").values_list("number", flat=True))
+    for i, page in enumerate(pages):
+        assert numbers[i] in page and links[i] in page
+        assert all(numbers[j] not in page and links[j] not in page for j in range(3) if j != i)
+        assert "slotQx7fK2" not in page
+    assert "a11y-panel" in pages[2] and "a11y-panel" not in pages[0] + pages[1]
