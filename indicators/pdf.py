@@ -21,12 +21,16 @@ once (``ReportPDF.shown``) and appended to the page in one write instead of
 three ``_out`` calls and a font encoding per cell.
 
 Memory follows a page, not the report: each page's content is compressed as
-the page closes and kept in a temporary file (``_Spill``; its footer, where
-fpdf2 writes the page count at the end, stays apart), and ``output()`` writes
-every object straight to the file (``_Producer``) instead of assembling the
-whole file in memory. Inflated, every object is the same as fpdf2's own
-output; what stays in memory to the end is the structure tree (a small
-object a row) and the pages' objects."""
+the page closes and kept in a temporary file (``_Spill``; the start of its
+footer stays apart), and ``output()`` writes every object straight to the
+file (``_Producer``) instead of assembling the whole file in memory. Inflated,
+every object is the same as fpdf2's own output (but the footer's line); what stays in memory to the
+end is the structure tree (a small object a row) and the pages' objects.
+
+«Стр. N из M» is laid out at output, once M is known (``page_count_line``),
+flush with the right edge of the text area for any page count. fpdf2's
+``{nb}`` alias is not used: it reserves the width of three digits, and a
+region's «из 1554» ran a digit into the right margin (fpdf2 only warned)."""
 
 from __future__ import annotations
 
@@ -54,6 +58,7 @@ MARGIN = 10.0
 PAGE_W, PAGE_H = 297.0, 210.0
 BOTTOM = PAGE_H - 14.0
 SIZE = 8.5
+FOOTER_SIZE = 8.0
 LINE = 3.9
 PAD = 1.2
 WIDTHS = [10.0, 17.0, 126.0, 24.0, 25.0, 25.0, 25.0, 25.0]
@@ -228,43 +233,41 @@ class _ParentTree(NumberTree):
 
 class _PageContents:
     """A finished page's content stream: what came before the footer compressed
-    in the spill file, the footer itself (where fpdf2 puts the page count in
-    place of ``{nb}`` at output) kept as it is. See ``_Spill``."""
+    in the spill file, the footer's start (its artifact mark and font) kept as
+    it is; the footer's line «Стр. N из M» is laid out at output, once M is
+    known (``ReportPDF.page_count_line``). See ``_Spill``."""
 
-    __slots__ = ("spill", "offset", "length", "checksum", "tail")
+    __slots__ = ("spill", "offset", "length", "checksum", "tail", "page")
 
-    def __init__(self, spill: _Spill, offset: int, length: int, checksum: int, tail: bytes) -> None:
+    def __init__(self, spill: _Spill, offset: int, length: int, checksum: int, tail: bytes, page: int) -> None:
         self.spill, self.offset, self.length, self.checksum, self.tail = spill, offset, length, checksum, tail
+        self.page = page  # the page's number, for its footer
 
-    def replace(self, old: bytes, new: bytes) -> _PageContents:
-        """What fpdf2's ``output()`` calls on a page's content to put in the page count."""
-        if old not in self.tail:
-            raise ValueError("a page-count placeholder outside the page footer")
-        return _PageContents(self.spill, self.offset, self.length, self.checksum, self.tail.replace(old, new))
-
-    def stream(self) -> bytes:
-        """The page's whole content stream as one zlib (FlateDecode) stream: the
+    def stream(self, footer: bytes) -> bytes:
+        """The page's whole content stream, ``footer`` (the rest of the page's
+        footer) after the kept part of it, as one zlib (FlateDecode) stream: the
         body's deflate blocks ended by a sync flush, then the footer's, then the
         Adler-32 of both; it inflates to exactly the bytes fpdf2 would compress."""
+        tail = self.tail + footer
         deflate = zlib.compressobj(-1, zlib.DEFLATED, -15)
-        tail = deflate.compress(self.tail) + deflate.flush()
-        checksum = zlib.adler32(self.tail, self.checksum).to_bytes(4, "big")
-        return b"".join((b"\x78\x9c", self.spill.read(self.offset, self.length), tail, checksum))
+        compressed = deflate.compress(tail) + deflate.flush()
+        checksum = zlib.adler32(tail, self.checksum).to_bytes(4, "big")
+        return b"".join((b"\x78\x9c", self.spill.read(self.offset, self.length), compressed, checksum))
 
 
 class _Spill:
     """Finished pages' content, compressed as each page closes and kept in a
     temporary file until ``output()`` writes it: fpdf2 would keep every page's
     content uncompressed in memory to the end (≈40 MB for a region's report),
-    since the footer's «из M» is only known then. The footer stays apart (a few
-    hundred bytes a page) and is compressed at output; both parts form one
-    deflate stream (``_PageContents.stream``)."""
+    since the footer's «из M» is only known then. The footer's start stays apart
+    (a few dozen bytes a page), its line is laid out and compressed at output;
+    both parts form one deflate stream (``_PageContents.stream``)."""
 
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile()
         self.size = 0
 
-    def keep(self, contents: bytearray, body_end: int) -> _PageContents:
+    def keep(self, contents: bytearray, body_end: int, page: int) -> _PageContents:
         with memoryview(contents) as view:
             body = view[:body_end]
             deflate = zlib.compressobj(-1, zlib.DEFLATED, -15)
@@ -275,7 +278,7 @@ class _Spill:
         self.file.seek(offset)
         self.file.write(data)
         self.size += len(data)
-        return _PageContents(self, offset, len(data), checksum, bytes(contents[body_end:]))
+        return _PageContents(self, offset, len(data), checksum, bytes(contents[body_end:]), page)
 
     def read(self, offset: int, length: int) -> bytes:
         self.file.seek(offset)
@@ -289,15 +292,15 @@ class _SpilledStream(PDFContentStream):
     """A page's content stream read back from the spill file only while it is
     written (fpdf2 compresses every page's content up front and keeps it)."""
 
-    def __init__(self, contents: _PageContents) -> None:
+    def __init__(self, contents: _PageContents, footer: bytes) -> None:
         PDFObject.__init__(self)
-        self._page = contents
+        self._page, self._footer = contents, footer
         self._contents = None
         self.filter = Name("FlateDecode")
         self.length = 0
 
     def serialize(self, obj_dict=None, _security_handler=None) -> str:
-        self._contents = self._page.stream()
+        self._contents = self._page.stream(self._footer)
         self.length = len(self._contents)
         try:
             return super().serialize(obj_dict, _security_handler)
@@ -449,7 +452,7 @@ class _Producer(OutputProducer):
             page_objs.append(page_obj)
             contents = page_obj.contents
             if isinstance(contents, _PageContents):
-                stream = _SpilledStream(contents)
+                stream = _SpilledStream(contents, fpdf.page_count_line(contents.page, fpdf.pages_count))
             else:
                 stream = PDFContentStream(contents=contents, compress=fpdf.compress)
             self._add_pdf_obj(stream, "pages")
@@ -574,7 +577,10 @@ class ReportPDF(FPDF):
         self.set_subject(report.period_line)
         self.set_author(report.signature.prepared_by or report.authority_name)
         self.set_creator("leanedu")
-        self.alias_nb_pages("{nb}")
+        # No fpdf2 alias: it reserves the width of three digits for the page
+        # count, and «из 1554» ran into the right margin (page_count_line).
+        self.alias_nb_pages(None)
+        self._footer_font = None
         self._widths: dict[tuple[str, str], float] = {}
         self._wrapped: dict[tuple[str, float, str], list[str]] = {}
         self._shown: dict[tuple[int, str], str] = {}
@@ -654,18 +660,35 @@ class ReportPDF(FPDF):
     # --- pages ----------------------------------------------------------------------------
 
     def footer(self) -> None:
+        """Starts the page's footer, «Стр. N из M» flush with the right edge of
+        the text area; its line is written at output (``page_count_line``),
+        when M is known. The page is then finished: its content is spilled."""
         page = self.pages[self.page]
         body_end = len(page.contents)
+        self._out("/Artifact <</Type /Pagination>> BDC")
+        self.set_font(FONT, "", FOOTER_SIZE)
+        if not self.current_font_is_set_on_page:  # as cell() and text() select it
+            self._out(self._set_font_for_page(self.current_font, self.font_size_pt))
+        self._footer_font = self.current_font
+        page.contents = self.spill.keep(page.contents, body_end, self.page)
 
-        def draw():
-            self.set_font(FONT, "", 8)
-            # cell(), not text(): fpdf2 puts the page count in place of {nb} there.
-            self.set_xy(MARGIN, PAGE_H - 10)
-            self.cell(PAGE_W - 2 * MARGIN, 5, f"Стр. {self.page_no()} из {{nb}}", align="R")
-
-        self.artifact(draw)
-        # The footer is the page's last content: the page is finished.
-        page.contents = self.spill.keep(page.contents, body_end)
+    def page_count_line(self, page: int, total: int) -> bytes:
+        """The rest of page ``page``'s footer once the report has ``total``
+        pages: «Стр. N из M» ending at the right edge of the text area (less
+        the cell margin, where fpdf2's right-aligned ``cell()`` put it) whatever
+        the widths of N and M, then the artifact's end. Laid out before fpdf2
+        subsets the fonts, so every glyph is in the subset."""
+        font, size = self._footer_font, FOOTER_SIZE
+        prefix, count = f"Стр. {page} из ", str(total)
+        width = font.get_text_width(prefix + count, size, None)[1] / self.k
+        x = PAGE_W - MARGIN - self.c_margin - width
+        # The baseline of a 5 mm cell at PAGE_H - 10, as cell() puts it.
+        y = PAGE_H - 10 + 2.5 + 0.3 * size / self.k
+        k = self.k
+        line = (
+            f"BT {x * k:.2f} {(PAGE_H - y) * k:.2f} Td {font.encode_text(prefix)} {font.encode_text(count)} ET\nEMC\n"
+        )
+        return line.encode("latin-1")
 
     def new_page(self) -> None:
         self.add_page()
@@ -901,6 +924,11 @@ def official_pdf(report: OfficialReport) -> str:
     pdf.paragraph(None, "Организации, которые не представили утверждённые значения всех показателей за период", size=9)
     pdf.y += 2
     pdf.table(COMPLETENESS_HEADER, COMPLETENESS_WIDTHS, _completeness_rows(report))
+    return write_pdf(pdf)
+
+
+def write_pdf(pdf: ReportPDF) -> str:
+    """Write ``pdf`` into a temporary file (streamed, see ``_Producer``); returns its path."""
     handle = tempfile.NamedTemporaryFile(suffix=".pdf", delete=False, buffering=1 << 16)
     try:
         with handle:

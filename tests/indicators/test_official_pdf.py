@@ -135,3 +135,101 @@ def test_pdf_of_a_municipality_holds_only_it(client, official, year_2025, many_s
 def test_coordinators_may_not_download_the_pdf(client, coordinator_a, year_2025):
     client.force_login(coordinator_a)
     assert client.get(reverse("reports:official_pdf"), {"period": year_2025.pk}).status_code == 403
+
+
+# --- «Стр. N из M»: inside the text area, flush right, for any page count -------------------
+
+
+def _text_width_mm(text: str, size_pt: float) -> float:
+    """The width of ``text`` in PT Sans Regular, read from the font file itself (not from fpdf2)."""
+    from fontTools.ttLib import TTFont
+
+    from indicators.pdf import _font_files
+
+    font = TTFont(_font_files()[""])
+    cmap, hmtx = font.getBestCmap(), font["hmtx"]
+    units = sum(hmtx[cmap[ord(char)]][0] for char in text)
+    return units / font["head"].unitsPerEm * size_pt * 25.4 / 72
+
+
+def _footers(reader, numbers):
+    """Page number → (the footer's text, where it ends in mm from the page's left edge)."""
+    found = {}
+    for n in numbers:
+        shown = []
+
+        def seen(text, _cm, tm, _font, size, shown=shown):
+            shown.append((text, tm, size))
+
+        reader.pages[n - 1].extract_text(visitor_text=seen)
+        [(text, tm, size)] = [item for item in shown if item[0].startswith("Стр.")]
+        found[n] = (text, tm[4] * 25.4 / 72 + _text_width_mm(text, size))
+    return found
+
+
+def _stub_report():
+    """What the PDF writer reads of a report besides its rows."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        title="Отчёт", period_line="за 2025 год", authority_name="Орган", signature=SimpleNamespace(prepared_by="")
+    )
+
+
+def _blank_report_pdf(pages: int) -> str:
+    """A report of ``pages`` pages with only the repeated table header and the
+    footer on each: the writer of the official PDF, without a database."""
+    from indicators.pdf import ReportPDF, write_pdf
+
+    pdf = ReportPDF(_stub_report())
+    pdf.add_page()
+    pdf.repeat_header = True
+    for _ in range(pages - 1):
+        pdf.new_page()
+    return write_pdf(pdf)
+
+
+def test_page_numbers_of_a_region_sized_report_stay_flush_inside_the_right_margin():
+    """A region's report has ≈1,550 pages: fpdf2's {nb} reserved three digits,
+    so «из 1554» ran a digit past the text area into the right margin."""
+    import os
+    import warnings
+
+    from indicators.pdf import MARGIN, PAGE_W
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        path = _blank_report_pdf(1554)
+    try:
+        assert [str(w.message) for w in caught] == []  # fpdf2 warned: the page count is wider than its alias
+        reader = PdfReader(path)
+        assert len(reader.pages) == 1554
+        footers = _footers(reader, [1, 9, 10, 99, 100, 999, 1000, 1554])
+    finally:
+        os.unlink(path)
+    assert {n: text for n, (text, _end) in footers.items()} == {n: f"Стр. {n} из 1554" for n in footers}
+    ends = [end for _text, end in footers.values()]
+    assert max(ends) <= PAGE_W - MARGIN  # inside the printable area: 287 mm on A4 landscape
+    assert max(ends) - min(ends) < 0.01  # flush right: every footer ends at the same place
+    assert ends[0] == pytest.approx(PAGE_W - MARGIN - 1, abs=0.01)  # 1 mm inside the table's right edge
+
+
+def test_page_numbers_end_at_the_same_place_for_any_page_count(client, regional_official, year_2025, many_schools):
+    """The real report (a few pages) and page counts up to 99,999: the footer's
+    line ends where the region's does, whatever the widths of N and M."""
+    from indicators.pdf import MARGIN, PAGE_W, ReportPDF
+
+    reader = _pdf(client, regional_official, period=year_2025.pk)
+    total = len(reader.pages)
+    for n, (text, end) in _footers(reader, range(1, total + 1)).items():
+        assert text == f"Стр. {n} из {total}"
+        assert end == pytest.approx(PAGE_W - MARGIN - 1, abs=0.01)
+
+    pdf = ReportPDF(_stub_report())
+    pdf.add_page()
+    pdf.new_page()  # the first page's footer: its font is chosen
+    for page, count in [(1, 1), (7, 12), (1554, 1554), (99_999, 99_999)]:
+        line = pdf.page_count_line(page, count).decode("latin-1")
+        x_pt = float(re.match(r"BT (\S+) \S+ Td", line).group(1))
+        end = x_pt * 25.4 / 72 + _text_width_mm(f"Стр. {page} из {count}", 8)
+        assert end == pytest.approx(PAGE_W - MARGIN - 1, abs=0.01), (page, count)
