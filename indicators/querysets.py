@@ -83,17 +83,6 @@ class ValueQuerySet(RuledQuerySet):
             return self.none()
         return self.visible_to(user).filter(scope_filter(user, "organization"))
 
-    def editable_by(self, user) -> ValueQuerySet:
-        """Values of the organisations the user enters values for (the entry grid):
-        a coordinator's own organisations; office staff: all. Whether one
-        value may still change is ``visible_to(user, CHANGE)``."""
-        scope = user_scope(user)
-        if scope.is_office:
-            return self
-        if scope.coordinator_org_ids:
-            return self.filter(organization_id__in=sorted(scope.coordinator_org_ids))
-        return self.none()
-
     def within(self, period) -> ValueQuerySet:
         """Values of ``period`` and of every shorter period inside it."""
         from indicators.models import Period

@@ -297,9 +297,12 @@ def entry(request: HttpRequest) -> HttpResponse:
         chooser = EntryPeriodForm(initial={"organization": organization, "period": period}, organizations=organizations)
     if organization is None or period is None:
         return render(request, "indicators/entry.html", {"chooser": chooser})
+    # The grid shows every value of the organisation, locked ones too (read
+    # only): the rulebook's view rule, since the organisation is the user's
+    # own; whether a value may still change is its own ``is_editable``.
     current = {
         v.indicator_id: v
-        for v in Value.objects.editable_by(request.user).filter(organization=organization, period=period)
+        for v in Value.objects.visible_to(request.user).filter(organization=organization, period=period)
     }
     indicators = Indicator.objects.entered().active_in(period.year).filter(level="organization")
     rows = [(indicator, current.get(indicator.pk)) for indicator in indicators]

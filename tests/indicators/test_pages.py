@@ -147,3 +147,19 @@ def test_approved_values_are_read_only_in_the_grid(client, coordinator_a, school
     login(client, coordinator_a).post(url, {f"value_{trained.pk}": "9", "action": "submit"})
     value = Value.objects.get()
     assert (value.value, value.status) == (3, ValueStatus.APPROVED)
+
+
+def test_grid_shows_every_value_of_the_organisation_and_only_drafts_are_editable(
+    client, coordinator_a, school_a, school_b, periods, indicators
+):
+    trained, share, waiting = indicators
+    q2 = quarter(2025, 2)
+    ValueFactory(organization=school_a, indicator=trained, period=q2, value=7, status=ValueStatus.SUBMITTED)
+    ValueFactory(organization=school_a, indicator=share, period=q2, value=41, status=ValueStatus.DRAFT)
+    ValueFactory(organization=school_b, indicator=waiting, period=q2, value=13, status=ValueStatus.DRAFT)
+    url = reverse("indicators:entry") + f"?organization={school_a.pk}&period={q2.pk}"
+    grid = login(client, coordinator_a).get(url).context["grid"]
+    shown = {indicator.code: (field.value(), editable) for indicator, _v, field, _c, editable in grid.rows}
+    # A value sent for review is not public yet, but its own school sees it (read only);
+    # another school's draft never fills this school's grid.
+    assert shown == {"T-TRAINED": (7, False), "T-SHARE": (41, True), "T-WAIT": (None, True)}
