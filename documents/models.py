@@ -17,6 +17,7 @@ from django.utils.translation import npgettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from documents.querysets import DocumentPartQuerySet, DocumentQuerySet, FileVersionQuerySet, RelationQuerySet
+from leanedu.formats import ru_date
 from leanedu.rules import RuledQuerySet
 from leanedu.wording import Noun
 
@@ -200,7 +201,7 @@ class Document(models.Model):
         return _("%(kind)s %(authority)s of %(date)s No. %(number)s “%(title)s”") % {
             "kind": self.kind.name if self.kind_id else _("Document"),
             "authority": authority,
-            "date": self.date_signed.strftime("%d.%m.%Y") if self.date_signed else "",
+            "date": ru_date(self.date_signed),
             "number": self.number,
             "title": self.title,
         }

@@ -13,6 +13,7 @@ from import_export import fields, widgets
 
 from documents import services
 from documents.models import Document, DocumentKind, Tag
+from leanedu.formats import DATE
 from leanedu.models import Organization
 from leanedu.resources import ServiceResource
 
@@ -27,13 +28,13 @@ class DocumentResource(ServiceResource):
         widget=widgets.ForeignKeyWidget(Organization, field="short_name"),
     )
     date_signed = fields.Field(
-        attribute="date_signed", column_name="date_signed", widget=widgets.DateWidget(format="%d.%m.%Y")
+        attribute="date_signed", column_name="date_signed", widget=widgets.DateWidget(format=DATE)
     )
     effective_from = fields.Field(
-        attribute="effective_from", column_name="effective_from", widget=widgets.DateWidget(format="%d.%m.%Y")
+        attribute="effective_from", column_name="effective_from", widget=widgets.DateWidget(format=DATE)
     )
     effective_until = fields.Field(
-        attribute="effective_until", column_name="effective_until", widget=widgets.DateWidget(format="%d.%m.%Y")
+        attribute="effective_until", column_name="effective_until", widget=widgets.DateWidget(format=DATE)
     )
     tags = fields.Field(
         attribute="tags", column_name="tags", widget=widgets.ManyToManyWidget(Tag, field="name", separator=";")

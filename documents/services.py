@@ -31,6 +31,7 @@ from documents.models import (
     Tag,
 )
 from documents.uploads import check_upload
+from leanedu.formats import ru_date
 from leanedu.rules import ADD, CHANGE, DELETE, require
 
 logger = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ def _apply_relation(actor, relation: DocumentRelation) -> None:
     if source.status not in EFFECTIVE:
         return
     target = Document.objects.select_for_update().get(pk=relation.target_id)
-    reason = f"{relation.get_kind_display()}: № {source.number} от {source.date_signed:%d.%m.%Y}"
+    reason = f"{relation.get_kind_display()}: № {source.number} от {ru_date(source.date_signed)}"
     if relation.kind == RelationKind.REPEALS and target.status != DocumentStatus.REPEALED:
         target.status = DocumentStatus.REPEALED
         ends = source.effective_from or source.date_signed

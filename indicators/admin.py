@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -21,6 +20,7 @@ from indicators.periods import PeriodYearFilter, YearFilter
 from indicators.resources import IndicatorResource, TargetResource, ValueResource
 from leanedu.admin_filters import MunicipalityFilter, OrganizationFilter
 from leanedu.admin_rules import RuledAdminMixin
+from leanedu.formats import ru_date
 from leanedu.pagination import EstimatedCountPaginator
 from leanedu.wording import full_name
 
@@ -120,7 +120,7 @@ class ValueAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("updated"), ordering="updated_at")
     def updated_on(self, value):
-        return timezone.localtime(value.updated_at).strftime("%d.%m.%Y")
+        return ru_date(value.updated_at)
 
     @admin.display(description=_("reviewed by"), ordering="reviewed_by__last_name")
     def reviewer(self, value):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from indicators import conf
 from indicators.models import Indicator, Period, PeriodKind, SentReminder, Value, ValueStatus
+from leanedu.formats import ru_date
 from leanedu.mail import absolute_url, queue_email
 from leanedu.models import Membership, Organization
 from leanedu.roles import Role
@@ -139,7 +140,7 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
                 queue_email(
                     to=to,
                     subject=gettext("Deadline for the indicator values for %(period)s — %(due)s")
-                    % {"period": period.label, "due": f"{period.due_on:%d.%m.%Y}"},
+                    % {"period": period.label, "due": ru_date(period.due_on)},
                     body=render_to_string(
                         "indicators/email/reminder.txt",
                         {"item": item, "days_left": days_left, "entry_url": absolute_url(entry)},
@@ -152,7 +153,7 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
                 queue_email(
                     to=settings.OFFICE_EMAIL,
                     subject=gettext("Indicator values for %(period)s not submitted in time (%(due)s)")
-                    % {"period": period.label, "due": f"{period.due_on:%d.%m.%Y}"},
+                    % {"period": period.label, "due": ru_date(period.due_on)},
                     body=render_to_string("indicators/email/late.txt", {"period": period, "late": late}),
                 )
                 sent += 1

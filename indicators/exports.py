@@ -21,6 +21,7 @@ from django.utils import timezone
 from indicators import conf
 from indicators.models import Indicator, Period, ValueStatus
 from indicators.xlsx import Cells, FastRowWorksheet, Workbook
+from leanedu.formats import ru_date
 from leanedu.models import Organization
 from leanedu.spreadsheets import FORMULA_TRIGGERS, XLSXWRITER_OPTIONS
 
@@ -45,10 +46,6 @@ FLAT_HEADER = [
     "Статус",
     "Комментарий",
 ]
-
-
-def ru_date(value: datetime.date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
 
 
 def unit_label(indicator: Indicator) -> str:

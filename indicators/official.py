@@ -28,6 +28,7 @@ from indicators.facts import (
     summary_across,
 )
 from indicators.models import Fact, Indicator, Period, Unit, Value, ValueStatus
+from leanedu.formats import ru_date
 from leanedu.models import Membership, Organization
 from leanedu.scoping import user_scope
 
@@ -105,7 +106,7 @@ class OfficialReport:
     @property
     def period_line(self) -> str:
         p = self.period
-        return f"за {p.label} ({p.starts_on:%d.%m.%Y} – {p.ends_on:%d.%m.%Y})"
+        return f"за {p.label} ({ru_date(p.starts_on)} – {ru_date(p.ends_on)})"
 
     @property
     def basis_line(self) -> str:

@@ -49,6 +49,7 @@ from fpdf.structure_tree import NumberTree, StructElem, StructureTreeBuilder
 from fpdf.syntax import Name, PDFContentStream, PDFObject, create_dictionary_string
 
 from indicators.official import COMPLETENESS_HEADER, HEADER, OfficialReport, decimals_of
+from leanedu.formats import ru_date
 
 # fontTools logs every table it subsets at INFO.
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
@@ -949,7 +950,7 @@ def _signature(pdf: ReportPDF, report: OfficialReport) -> None:
         f"{s.head_position or 'Руководитель'}    ______________    {s.head_name}",
         f"Исполнитель: {prepared}",
         f"Телефон: {s.phone}",
-        f"Дата: {s.date:%d.%m.%Y}",
+        f"Дата: {ru_date(s.date)}",
     ]
     pdf.ensure_room(len(lines) * 7 + 8)
     pdf.y += 6

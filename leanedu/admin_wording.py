@@ -23,6 +23,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop, pgettext
 
+from leanedu.formats import ru_date
 from leanedu.wording import noun_for, phrase
 
 # Strings of other packages that their Russian catalogues lack; named here so
@@ -138,7 +139,7 @@ class WordingAdminMixin:
     def get_export_filename(self, request, queryset, file_format):
         """«Документы 27.11.2026.xlsx», not «Document-2026-11-27.xlsx»."""
         return (
-            f"{capfirst(self.opts.verbose_name_plural)} {timezone.localdate():%d.%m.%Y}.{file_format.get_extension()}"
+            f"{capfirst(self.opts.verbose_name_plural)} {ru_date(timezone.localdate())}.{file_format.get_extension()}"
         )
 
     def _do_file_export(self, file_format, request, queryset, export_form=None):

@@ -8,10 +8,11 @@ import re
 from datetime import date, datetime
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
+
+from leanedu.formats import ru_date, ru_date_time
 
 # What the services write as a change reason (English keys kept in the data).
 REASONS = {
@@ -41,13 +42,9 @@ def human_value(model_field, value):
     if model_field is not None and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, datetime):
-        return (
-            timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
-            if timezone.is_aware(value)
-            else value.strftime("%d.%m.%Y %H:%M")
-        )
+        return ru_date_time(value)
     if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
+        return ru_date(value)
     return value
 
 

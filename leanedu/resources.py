@@ -24,6 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 from import_export import resources, widgets
 
+from leanedu.formats import DATE, DATE_TIME, ru_date, ru_date_time
 from leanedu.services import record_delete, record_save
 
 
@@ -67,21 +68,21 @@ class RussianDateWidget(widgets.DateWidget):
     spreadsheet sorts and filters it as a date."""
 
     def __init__(self, **kwargs):
-        super().__init__(format="%d.%m.%Y", **kwargs)
+        super().__init__(format=DATE, **kwargs)
 
     def render(self, value, obj=None, **kwargs):
         if not isinstance(value, date):
             return None if kwargs.get("force_native_type") else ""
         if kwargs.get("force_native_type"):
             return value
-        return value.strftime("%d.%m.%Y")
+        return ru_date(value)
 
 
 class RussianDateTimeWidget(widgets.DateTimeWidget):
     """Local time to the minute: ДД.ММ.ГГГГ ЧЧ:ММ (a date-time cell in XLSX)."""
 
     def __init__(self, **kwargs):
-        super().__init__(format="%d.%m.%Y %H:%M", **kwargs)
+        super().__init__(format=DATE_TIME, **kwargs)
 
     def render(self, value, obj=None, **kwargs):
         if not isinstance(value, datetime):
@@ -91,7 +92,7 @@ class RussianDateTimeWidget(widgets.DateTimeWidget):
         if kwargs.get("force_native_type"):
             # A spreadsheet has no time zones: the local time, to the minute.
             return value.replace(tzinfo=None, second=0, microsecond=0)
-        return value.strftime("%d.%m.%Y %H:%M")
+        return ru_date_time(value)
 
 
 class HumanResource(resources.ModelResource):

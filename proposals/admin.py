@@ -20,6 +20,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from leanedu.admin_rules import RuledAdminMixin, each_through_service
+from leanedu.formats import ru_date
 from leanedu.rules import is_office
 from leanedu.spreadsheets import SafeCSV, SafeXLSX
 from leanedu.wording import full_name
@@ -179,7 +180,7 @@ class ProposalAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("received"), ordering="created_at")
     def received_on(self, obj):
-        return timezone.localtime(obj.created_at).strftime("%d.%m.%Y")
+        return ru_date(obj.created_at)
 
     @admin.display(description=_("assignee"), ordering="assignee__last_name")
     def assignee_name(self, obj):
@@ -191,7 +192,7 @@ class ProposalAdmin(RuledAdminMixin, ExportMixin, SimpleHistoryAdmin):
             return format_html('<strong class="rv-overdue">{}</strong>', _("Overdue"))
         if obj.is_due_soon:
             return format_html('<span class="rv-soon">{}</span>', _("Due within 3 days"))
-        return "—" if not obj.is_open else obj.due_date.strftime("%d.%m.%Y")
+        return "—" if not obj.is_open else ru_date(obj.due_date)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Assignees are office staff; a plain list, since the office may not browse user accounts.

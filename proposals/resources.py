@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
+from leanedu.formats import ru_date
 from leanedu.resources import HumanResource
 from proposals.models import Proposal
 
@@ -42,21 +42,17 @@ class ProposalExportResource(HumanResource):
     def get_queryset(self):
         return Proposal.objects.select_related("organization").order_by("number")
 
-    @staticmethod
-    def _date(value):
-        return timezone.localtime(value).strftime("%d.%m.%Y") if value else ""
-
     def dehydrate_received(self, obj):
-        return self._date(obj.created_at)
+        return ru_date(obj.created_at)
 
     def dehydrate_registered(self, obj):
-        return self._date(obj.registered_at)
+        return ru_date(obj.registered_at)
 
     def dehydrate_due(self, obj):
-        return obj.due_date.strftime("%d.%m.%Y")
+        return ru_date(obj.due_date)
 
     def dehydrate_answered(self, obj):
-        return self._date(obj.answered_at)
+        return ru_date(obj.answered_at)
 
     def dehydrate_status(self, obj):
         return str(obj.get_status_display())
