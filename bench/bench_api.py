@@ -23,24 +23,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import Sink, percentiles, row, rss_mb, run_worker, seed, worker  # noqa: E402
 
-LISTS = [
-    "/api/v1/documents/",
-    "/api/v1/pilot-sites/",
-    "/api/v1/projects/",
-    "/api/v1/organizations/",
-    "/api/v1/indicators/",
-    "/api/v1/periods/",
-    "/api/v1/targets/?page_size=1000",
-    "/api/v1/values/?page_size=1000",
-    "/api/v1/values/?period=2025&page_size=1000",
-    "/api/v1/answers/",
-    "/api/v1/datasets/",
-    "/api/v1/facts/?period=2025",
-    "/api/v1/facts/?period=2025&level=municipality",
-    "/api/v1/facts/?period=2025&level=organization",
-    "/api/v1/computed/?period=2025",
-]
-
 
 def _client():
     from django.conf import settings
@@ -54,17 +36,21 @@ def task_queries(_arg: str) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from api.urls import measured_urls
     from indicators.models import Value
+    from leanedu.models import Organization
 
-    client, out = _client(), {"values": Value.objects.count()}
-    for url in LISTS:
+    municipality = Organization.objects.municipalities().order_by("pk").first().pk
+    client, out = _client(), {"values": Value.objects.count(), "urls": measured_urls()}
+    for template in out["urls"]:
+        url = template.format(year=2025, municipality=municipality)
         client.get(url)
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
             response = client.get(url)
             seconds = time.perf_counter() - started
         assert response.status_code == 200, url
-        out[url] = [len(ctx.captured_queries), seconds * 1000]
+        out[template] = [len(ctx.captured_queries), seconds * 1000]
     return out
 
 
@@ -180,7 +166,7 @@ def main() -> None:
     print("\n== SQL queries of every list endpoint (anonymous), demo vs region")
     demo, region = run("queries", suffix="benchdemo"), run("queries", suffix="bench")
     print(row("endpoint", f"demo ({demo['values']} values)", f"region ({region['values']} values)", "region ms"))
-    for url in LISTS:
+    for url in demo["urls"]:
         print(row(url, demo[url][0], region[url][0], f"{region[url][1]:.0f}"))
 
     print("\n== a page of 1,000 approved values at region scale vs COPY of the same rows (ms, p50 / p95)")

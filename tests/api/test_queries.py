@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from api.urls import measured_urls
 from documents.models import DocumentFile, DocumentFileVersion, DocumentRelation
 from projects.models import Project, ProjectStatus
 from proposals.models import Proposal
@@ -19,32 +20,14 @@ from tests.projects.factories import DocumentFactory, MetricFactory
 
 pytestmark = pytest.mark.django_db
 
-URLS = [
-    "/api/v1/documents/",
-    "/api/v1/pilot-sites/",
-    "/api/v1/projects/",
-    "/api/v1/organizations/",
-    "/api/v1/indicators/",
-    "/api/v1/periods/",
-    "/api/v1/targets/?page_size=1000",
-    "/api/v1/values/?page_size=1000",
-    "/api/v1/values/?page_size=1000&period=2025&municipality={municipality}",
-    "/api/v1/answers/",
-    "/api/v1/datasets/",
-    "/api/v1/facts/?period=2025",
-    "/api/v1/facts/?period=2025&level=municipality",
-    "/api/v1/facts/?period=2025&level=organization",
-    "/api/v1/computed/?period=2025",
-]
-
 
 def query_counts(client) -> dict[str, int]:
     from leanedu.models import Organization
 
     municipality = Organization.objects.municipalities().order_by("pk").first().pk
     counts = {}
-    for url in URLS:
-        url = url.format(municipality=municipality)
+    for template in measured_urls():
+        url = template.format(year=2025, municipality=municipality)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200, url
