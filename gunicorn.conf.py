@@ -1,9 +1,20 @@
 """gunicorn settings for production; each can be overridden by an environment
 variable of the same name in upper case with a GUNICORN_ prefix.
 
+Workers and threads: the portal's requests are Python work (pages, exports,
+the proposal form), so processes, not threads, use the cores; nginx in front
+buffers slow clients (docs/deploy.md), which is the set-up gunicorn's own
+documentation gives for one thread per worker. Threads also slowed the public
+proposal form: the yearly counter's row lock is held until the commit, and a
+thread holding it waits for its worker's GIL between its inserts while the
+other threads render pages — 176-188 submissions a second with 2 workers × 4
+threads against 206-239 with 2 × 1 on 2 cores (docs/performance.md, «Quiet
+machine, late evening»). Five workers is gunicorn's 2 × cores + 1 for the
+2-core server the figures are for.
+
 Database connections: every thread of every worker keeps its own connection
 (DJANGO_CONN_MAX_AGE), so one app server holds at most workers × threads
-connections. The defaults (3 × 4 = 12) are chosen so that six app servers,
+connections. The defaults (5 × 1) are chosen so that eleven app servers,
 their task workers and periodic jobs fit PostgreSQL's default
 max_connections = 100; the arithmetic is in docs/deploy.md («Capacity»)."""
 
@@ -13,8 +24,8 @@ import re
 from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", 3))
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+workers = int(os.environ.get("GUNICORN_WORKERS", 5))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))  # large XLSX reports are streamed, but allow time
 graceful_timeout = 30
 keepalive = 5
